@@ -1,0 +1,180 @@
+"""Typed SQLAlchemy models of the store.
+
+Events never hold a name or a full postcode: a child is a pseudonymous id, and every event carries
+only the LSOA code and postcode sector where it happened. Ward and postcode district come from the
+``area_lookup`` table, whose ``vintage`` column lets a later ward set sit beside the 2004 one.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import (
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+
+class Base(DeclarativeBase):
+    """Declarative base shared by every table and by the Alembic migrations."""
+
+
+class AreaCommittee(Base):
+    __tablename__ = "area_committee"
+    code: Mapped[str] = mapped_column(String(16), primary_key=True)
+    name: Mapped[str] = mapped_column(String(64), unique=True)
+
+
+class WardVintage(Base):
+    """A published set of ward boundaries (2004 set, the May 2026 set, …)."""
+
+    __tablename__ = "ward_vintage"
+    vintage: Mapped[str] = mapped_column(String(16), primary_key=True)
+    description: Mapped[str] = mapped_column(String(200))
+    is_default: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class Ward(Base):
+    __tablename__ = "ward"
+    vintage: Mapped[str] = mapped_column(ForeignKey("ward_vintage.vintage"), primary_key=True)
+    code: Mapped[str] = mapped_column(String(9), primary_key=True)
+    name: Mapped[str] = mapped_column(String(64))
+    area_committee_code: Mapped[str] = mapped_column(ForeignKey("area_committee.code"))
+
+
+class PostcodeDistrict(Base):
+    __tablename__ = "postcode_district"
+    code: Mapped[str] = mapped_column(String(4), primary_key=True)
+
+
+class Lsoa(Base):
+    __tablename__ = "lsoa"
+    code: Mapped[str] = mapped_column(String(9), primary_key=True)
+    name: Mapped[str] = mapped_column(String(64))
+
+
+class AreaLookup(Base):
+    """Which ward a (postcode sector, LSOA) pair falls in, by share of postcodes, per vintage."""
+
+    __tablename__ = "area_lookup"
+    vintage: Mapped[str] = mapped_column(ForeignKey("ward_vintage.vintage"), primary_key=True)
+    postcode_sector: Mapped[str] = mapped_column(String(6), primary_key=True)
+    lsoa_code: Mapped[str] = mapped_column(ForeignKey("lsoa.code"), primary_key=True)
+    ward_code: Mapped[str] = mapped_column(String(9))
+    postcode_district: Mapped[str] = mapped_column(ForeignKey("postcode_district.code"))
+    postcodes: Mapped[int] = mapped_column(Integer)
+
+
+class Child(Base):
+    __tablename__ = "child"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    pseudo_id: Mapped[str] = mapped_column(String(16), unique=True)
+    sex: Mapped[str] = mapped_column(String(8))
+    birth_month: Mapped[date] = mapped_column(Date, doc="first day of the month of birth")
+    ethnicity: Mapped[str] = mapped_column(String(40))
+
+
+class RiskAssessment(Base):
+    """One period at one risk level; a change of level closes one row and opens another."""
+
+    __tablename__ = "risk_assessment"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    child_id: Mapped[int] = mapped_column(ForeignKey("child.id"), index=True)
+    assessed_on: Mapped[date] = mapped_column(Date)
+    risk_level: Mapped[str] = mapped_column(String(12))
+    closed_on: Mapped[date | None] = mapped_column(Date, nullable=True)
+    lsoa_code: Mapped[str] = mapped_column(ForeignKey("lsoa.code"))
+    postcode_sector: Mapped[str] = mapped_column(String(6))
+    types: Mapped[list[RiskAssessmentType]] = relationship(cascade="all, delete-orphan")
+    __table_args__ = (
+        Index("ix_risk_assessment_period", "assessed_on", "closed_on"),
+        Index("ix_risk_assessment_location", "postcode_sector", "lsoa_code"),
+    )
+
+
+class RiskAssessmentType(Base):
+    __tablename__ = "risk_assessment_type"
+    assessment_id: Mapped[int] = mapped_column(ForeignKey("risk_assessment.id"), primary_key=True)
+    exploitation_type: Mapped[str] = mapped_column(String(24), primary_key=True)
+
+
+class Referral(Base):
+    __tablename__ = "referral"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    child_id: Mapped[int] = mapped_column(ForeignKey("child.id"), index=True)
+    referred_on: Mapped[date] = mapped_column(Date, index=True)
+    referring_agency: Mapped[str] = mapped_column(String(40))
+    exploitation_type: Mapped[str] = mapped_column(String(24))
+    outcome: Mapped[str] = mapped_column(String(40))
+    lsoa_code: Mapped[str] = mapped_column(ForeignKey("lsoa.code"))
+    postcode_sector: Mapped[str] = mapped_column(String(6))
+    __table_args__ = (Index("ix_referral_location", "postcode_sector", "lsoa_code"),)
+
+
+class MissingEpisode(Base):
+    __tablename__ = "missing_episode"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    child_id: Mapped[int] = mapped_column(ForeignKey("child.id"), index=True)
+    started_at: Mapped[datetime] = mapped_column(DateTime, index=True)
+    returned_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    placement_type: Mapped[str] = mapped_column(String(16))
+    return_interview_offered: Mapped[bool] = mapped_column(Boolean)
+    return_interview_done: Mapped[bool] = mapped_column(Boolean)
+    lsoa_code: Mapped[str] = mapped_column(ForeignKey("lsoa.code"))
+    postcode_sector: Mapped[str] = mapped_column(String(6))
+    __table_args__ = (Index("ix_missing_episode_location", "postcode_sector", "lsoa_code"),)
+
+
+class StrategicObjective(Base):
+    __tablename__ = "strategic_objective"
+    number: Mapped[int] = mapped_column(Integer, primary_key=True)
+    title: Mapped[str] = mapped_column(String(120))
+    description: Mapped[str] = mapped_column(Text)
+
+
+class StrategicAction(Base):
+    __tablename__ = "strategic_action"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    objective_number: Mapped[int] = mapped_column(ForeignKey("strategic_objective.number"))
+    title: Mapped[str] = mapped_column(String(200))
+    lead_agency: Mapped[str] = mapped_column(String(60))
+    due_on: Mapped[date] = mapped_column(Date)
+    __table_args__ = (UniqueConstraint("objective_number", "title"),)
+
+
+class ActionUpdate(Base):
+    """A dated progress report on one action; the latest one on or before a date is its status."""
+
+    __tablename__ = "action_update"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    action_id: Mapped[int] = mapped_column(ForeignKey("strategic_action.id"), index=True)
+    updated_on: Mapped[date] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(12))
+    progress_pct: Mapped[int] = mapped_column(Integer)
+    note: Mapped[str] = mapped_column(Text)
+
+
+class TimelineEvent(Base):
+    """Dates marked on trend charts (Covid-19 lockdown, Philomena Protocol launch…)."""
+
+    __tablename__ = "timeline_event"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    event_on: Mapped[date] = mapped_column(Date)
+    label: Mapped[str] = mapped_column(String(60))
+    description: Mapped[str] = mapped_column(Text)
+
+
+class DatasetInfo(Base):
+    """Key/value facts about what is loaded: whether it is synthetic, and the data-as-of date."""
+
+    __tablename__ = "dataset_info"
+    key: Mapped[str] = mapped_column(String(40), primary_key=True)
+    value: Mapped[str] = mapped_column(String(200))

@@ -1,0 +1,33 @@
+"""The one place that opens the store: engine, migrations and first-run demo load."""
+
+from __future__ import annotations
+
+from sqlalchemy import Engine, select
+
+from data_access import models as m
+from data_access.demo import load_demo
+from data_access.engine import make_engine, migrate
+
+
+def ensure_store(engine: Engine) -> bool:
+    """Migrate, and load the demo data set if the store is empty; True when demo data was loaded.
+
+    This is what lets a fresh machine run the app with no setup: the first start creates the SQLite
+    file and fills it. A store that already holds data (demo or real) is never touched.
+    """
+    migrate(engine)
+    with engine.connect() as connection:
+        has_data = connection.execute(select(m.DatasetInfo.key).limit(1)).first() is not None
+    if has_data:
+        return False
+    with engine.begin() as connection:
+        load_demo(connection)
+    return True
+
+
+def rebuild_demo(engine: Engine | None = None) -> dict[str, int]:
+    """Drop whatever is in the store and load the demo data set, in one transaction."""
+    engine = engine or make_engine()
+    migrate(engine)
+    with engine.begin() as connection:
+        return load_demo(connection)

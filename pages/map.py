@@ -1,0 +1,160 @@
+"""Map: which wards or postcode districts have the most, for one month or a range."""
+
+from __future__ import annotations
+
+import polars as pl
+import streamlit as st
+
+from dashboard import cache, charts, ui
+from dashboard.mapdata import map_table
+from dashboard.months import add_months, month_label, months_between
+from dashboard.vocab import METRIC_UNITS, METRICS, RISK_LEVELS
+from data_access.sql import Scope
+from geo import boundaries
+
+GEOGRAPHIES = {"ward": "Wards", "district": "Postcode districts"}
+BASEMAPS = {"white-bg": "Plain (works offline)", "carto-positron": "Street map (needs internet)"}
+
+ui.page_header(
+    "Map",
+    "Where children at risk, referrals and missing episodes are, by ward or postcode district. "
+    "Click an area on the map (or pick it below the map) to see its last 24 months.",
+)
+
+latest = cache.data_as_of().replace(day=1)
+all_months = months_between(add_months(latest, -47), latest)
+with st.sidebar:
+    geography = st.segmented_control(
+        "Show by",
+        list(GEOGRAPHIES),
+        format_func=GEOGRAPHIES.get,
+        default="ward",
+        required=True,
+        key="map-geography",
+    )
+    vintages = cache.ward_vintages()
+    vintage = "2004"
+    if geography == "ward" and vintages.height > 1:
+        vintage = st.selectbox("Ward boundaries", vintages["vintage"].to_list(), key="map-vintage")
+    metric = st.selectbox("Measure", list(METRICS), format_func=METRICS.get, key="map-metric")
+    risk_level = None
+    if metric == "children_at_risk":
+        risk_level = st.selectbox(
+            "Risk level",
+            [None, *RISK_LEVELS],
+            format_func=lambda level: "All levels" if level is None else RISK_LEVELS[level],
+            key="map-level",
+        )
+    period_kind = st.radio("Period", ["One month", "A range of months"], key="map-period")
+    if period_kind == "One month":
+        start = end = st.selectbox(
+            "Month", list(reversed(all_months)), format_func=month_label, key="map-month"
+        )
+    else:
+        start, end = st.select_slider(
+            "Months",
+            options=all_months,
+            value=(add_months(latest, -11), latest),
+            format_func=month_label,
+            key="map-range",
+        )
+    area = ui.area_filter("map-area")
+    basemap = st.radio("Background", list(BASEMAPS), format_func=BASEMAPS.get, key="map-basemap")
+
+scope = Scope(start, end, vintage=vintage, area_code=area)
+names = boundaries.names(geography, vintage)
+ward_list = cache.wards(vintage)
+area_wards = (
+    frozenset(ward_list.filter(pl.col("area_code") == area)["code"].to_list()) if area else None
+)
+values = cache.metric_by_area(scope, metric, geography, risk_level)
+if area and geography == "ward":
+    names = {code: name for code, name in names.items() if code in area_wards}
+elif area:
+    names = {code: name for code, name in names.items() if code in set(values["code"].to_list())}
+table = map_table(values, names)
+
+period_text = month_label(start) if start == end else f"{month_label(start)} to {month_label(end)}"
+measure_text = METRICS[metric]
+if metric == "children_at_risk":
+    measure_text = (
+        "Children at risk at month end" if start == end else "Children at risk during the period"
+    )
+    if risk_level:
+        measure_text += f" ({RISK_LEVELS[risk_level].lower()} risk)"
+place_text = "Bradford District"
+if area:
+    place_text = cache.area_committees().filter(pl.col("code") == area)["name"].item()
+title = f"{measure_text} by {GEOGRAPHIES[geography].lower()[:-1]}, {place_text}, {period_text}"
+
+view = (
+    boundaries.view_of("ward", vintage, area_wards)
+    if area
+    else boundaries.view_of(geography, vintage)
+)
+layer = cache.layer_geojson(geography, vintage)
+shown = {
+    "type": "FeatureCollection",
+    "features": [f for f in layer["features"] if f["id"] in names],
+}
+context_layer = None
+if area:
+    context_layer = {
+        "type": "FeatureCollection",
+        "features": [f for f in layer["features"] if f["id"] not in names],
+    }
+figure = charts.choropleth(
+    shown,
+    table,
+    title,
+    METRIC_UNITS[metric].capitalize(),
+    cache.chart_context(),
+    view.center,
+    view.zoom,
+    map_style=basemap,
+    outline=cache.area_outline("ward", area_wards, vintage) if area else None,
+    context_geojson=context_layer,
+)
+
+map_column, table_column = st.columns([3, 2])
+with map_column:
+    event = st.plotly_chart(
+        figure, theme=None, on_select="rerun", selection_mode="points", key="map-chart"
+    )
+with table_column:
+    st.markdown(f"**Ranked: {measure_text.lower()}, {period_text}**")
+    st.dataframe(
+        table.rename({"rank": "Rank", "name": "Name", "code": "ONS code", "value": "Value"}),
+        hide_index=True,
+        height=560,
+        column_config={"Value": st.column_config.NumberColumn(format="localized")},
+    )
+if geography == "district":
+    st.caption(
+        "Postcode districts do not nest in wards or Area Committee areas. Events are counted in the "
+        "district where they happened; with an area chosen, only events inside its wards count."
+    )
+st.caption(
+    "Shapes are derived from ONS postcode points and are approximate. "
+    + ("Grey areas lie outside the chosen Area Committee area, outlined in black." if area else "")
+)
+
+points = (event.selection.points if event and event.selection else []) or []
+clicked = points[0].get("location") if points else None
+pick = st.selectbox(
+    "Show the 24-month trend for (or click an area on the map)",
+    [None, *table["code"].to_list()],
+    format_func=lambda code: "— choose an area —" if code is None else names[code],
+    key="map-pick",
+)
+pick = clicked if clicked in names else pick
+if pick:
+    trend_scope = Scope(add_months(end, -23), end, vintage=vintage)
+    series = cache.monthly_metric(trend_scope, metric, geography, pick)
+    figure = charts.series_chart(
+        series,
+        f"{METRICS[metric]} each month in {names[pick]} ({pick}), last 24 months",
+        METRIC_UNITS[metric].capitalize() + " per month",
+        cache.chart_context(),
+    )
+    ui.chart_with_numbers(figure, series, f"trend-{pick}", "map-trend")

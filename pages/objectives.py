@@ -1,0 +1,114 @@
+"""Strategic objectives: progress of the six objectives and their actions (Appendix C)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import polars as pl
+import streamlit as st
+
+from dashboard import cache, charts, theme, ui
+from dashboard.formatting import format_count
+from dashboard.objectives import objective_summary, quarter_ends, quarter_label, status_label
+from dashboard.vocab import RAG_MARKERS, RAG_STATUSES
+
+ui.page_header(
+    "Strategic objectives",
+    "Progress of the partnership's six strategic objectives and their actions, from each action's "
+    "latest quarterly update. Status: ● on track, ▲ at risk, ■ off track, ✔ done.",
+)
+as_of = cache.data_as_of()
+actions = cache.action_status(as_of)
+
+summary = objective_summary(actions)
+for row_start in (0, 3):
+    columns = st.columns(3)
+    for column, card in zip(
+        columns, summary.slice(row_start, 3).iter_rows(named=True), strict=False
+    ):
+        with column.container(border=True):
+            st.markdown(f"#### {card['objective_number']}. {card['objective']}")
+            st.markdown(
+                "  \n".join(
+                    f"{RAG_MARKERS[s]} {RAG_STATUSES[s]}: **{format_count(card[s])}**"
+                    for s in RAG_STATUSES
+                )
+            )
+            st.markdown(
+                f"Overdue: **{format_count(card['overdue'])}** of {card['actions']} actions"
+            )
+            st.progress(
+                min(1.0, card["mean_progress"] / 100),
+                text=f"Average progress {card['mean_progress']:.0f}%",
+            )
+
+st.header("Actions")
+with st.sidebar:
+    objective_filter = st.multiselect(
+        "Objective",
+        summary["objective_number"].to_list(),
+        format_func=lambda n: (
+            f"{n}. " + summary.filter(pl.col("objective_number") == n)["objective"].item()
+        ),
+        key="objectives-objective",
+    )
+    status_filter = st.multiselect(
+        "Status", list(RAG_STATUSES), format_func=status_label, key="objectives-status"
+    )
+    agency_filter = st.multiselect(
+        "Lead agency", sorted(actions["lead_agency"].unique().to_list()), key="objectives-agency"
+    )
+    overdue_only = st.checkbox("Overdue only", key="objectives-overdue")
+
+shown = actions
+if objective_filter:
+    shown = shown.filter(pl.col("objective_number").is_in(objective_filter))
+if status_filter:
+    shown = shown.filter(pl.col("status").is_in(status_filter))
+if agency_filter:
+    shown = shown.filter(pl.col("lead_agency").is_in(agency_filter))
+if overdue_only:
+    shown = shown.filter(pl.col("overdue"))
+table = shown.select(
+    pl.col("objective_number").alias("Objective"),
+    pl.col("action").alias("Action"),
+    pl.col("lead_agency").alias("Lead agency"),
+    pl.col("due_on").alias("Due"),
+    pl.col("status").map_elements(status_label, return_dtype=pl.String).alias("Status"),
+    pl.col("progress_pct").alias("Progress %"),
+    pl.when(pl.col("overdue")).then(pl.lit("Overdue")).otherwise(pl.lit("")).alias("Overdue"),
+    pl.col("last_update").alias("Last update"),
+    pl.col("note").alias("Latest note"),
+)
+st.caption(f"{table.height} of {actions.height} actions shown.")
+st.dataframe(
+    table,
+    hide_index=True,
+    column_config={
+        "Due": st.column_config.DateColumn(format="D MMM YYYY"),
+        "Last update": st.column_config.DateColumn(format="D MMM YYYY"),
+        "Progress %": st.column_config.ProgressColumn(min_value=0, max_value=100, format="%d%%"),
+    },
+)
+
+st.header("Status over time")
+quarters = tuple(quarter_ends(date(2021, 4, 1), as_of))
+by_quarter = cache.rag_by_quarter(quarters).with_columns(
+    pl.col("quarter_end").map_elements(quarter_label, return_dtype=pl.String).alias("quarter")
+)
+figure = charts.status_bars(
+    by_quarter.with_columns(pl.col("quarter_end").alias("x")),
+    "x",
+    RAG_STATUSES,
+    theme.RAG_COLOURS,
+    "Strategic actions by status at the end of each quarter",
+    "Actions",
+    cache.chart_context(),
+    "Quarter end",
+)
+ui.chart_with_numbers(
+    figure,
+    by_quarter.pivot(on="status", index="quarter", values="actions", sort_columns=False),
+    "actions-by-status-per-quarter",
+    "objectives-quarters",
+)

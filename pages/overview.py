@@ -1,0 +1,110 @@
+"""Overview: where things stand this month, for the district or one Area Committee area."""
+
+from __future__ import annotations
+
+import polars as pl
+import streamlit as st
+
+from dashboard import cache, charts, theme, ui
+from dashboard.formatting import format_change, format_count
+from dashboard.months import add_months, month_label, months_between
+from dashboard.overview import headline_measures, rag_summary
+from dashboard.vocab import METRICS, RAG_MARKERS, RAG_STATUSES, RISK_LEVELS
+from data_access.sql import Scope
+
+ui.page_header(
+    "Overview",
+    "Children at risk of exploitation, referrals and missing episodes this month, and how the "
+    "partnership's strategic actions are going.",
+)
+
+latest = cache.data_as_of().replace(day=1)
+with st.sidebar:
+    area = ui.area_filter("overview-area")
+    month = st.selectbox(
+        "Month",
+        list(reversed(months_between(add_months(latest, -23), latest))),
+        format_func=month_label,
+        key="overview-month",
+    )
+area_name = "the whole district"
+if area:
+    names = cache.area_committees()
+    area_name = names.filter(pl.col("code") == area)["name"].item()
+
+st.subheader(f"Children at risk of exploitation at the end of {month_label(month)}, {area_name}")
+cohort = cache.cohort_counts(
+    Scope(add_months(month, -1), month, area_code=area), ("month", "risk_level")
+)
+this_label, last_label = month.strftime("%Y-%m"), add_months(month, -1).strftime("%Y-%m")
+columns = st.columns(4)
+for column, (level, label) in zip(
+    columns, [*RISK_LEVELS.items(), ("all", "All levels")], strict=True
+):
+    rows = cohort if level == "all" else cohort.filter(pl.col("risk_level") == level)
+    now = int(rows.filter(pl.col("month") == this_label)["children"].sum())
+    before = int(rows.filter(pl.col("month") == last_label)["children"].sum())
+    column.metric(
+        f"{label} risk" if level != "all" else "All children at risk",
+        format_count(now),
+        delta=f"{format_change(now - before, None)} on last month",
+        delta_color="inverse",
+        border=True,
+    )
+
+st.subheader("Referrals and missing episodes this month, against the 12 months before")
+year_scope = Scope(add_months(month, -12), month, area_code=area)
+columns = st.columns(3)
+for column, metric in zip(
+    columns, ("referrals", "missing_episodes", "missing_children"), strict=True
+):
+    series = cache.monthly_metric(year_scope, metric, None, None)
+    measure = headline_measures(series, this_label)
+    column.metric(
+        f"{METRICS[metric]} in {month_label(month)}",
+        format_count(measure.current),
+        delta=(
+            f"{format_change(measure.delta, measure.pct)} vs 12-month average "
+            f"({format_count(measure.average)})"
+        ),
+        delta_color="inverse",
+        border=True,
+    )
+st.caption(
+    "Arrows: up means more than the average of the previous 12 months. For these measures more "
+    "is not good, so rises are shown in red."
+)
+
+context = cache.chart_context()
+trend_scope = Scope(add_months(month, -23), month, area_code=area)
+trend = cache.cohort_counts(trend_scope, ("month", "risk_level"))
+figure = charts.breakdown_chart(
+    trend,
+    "risk_level",
+    "children",
+    RISK_LEVELS,
+    theme.RISK_LEVEL_COLOURS,
+    f"Children at risk at each month end by risk level, {area_name}, last 24 months",
+    "Children at risk (month end)",
+    context,
+)
+ui.chart_with_numbers(
+    figure,
+    trend.pivot(on="risk_level", index="month", values="children").sort("month"),
+    "children-at-risk-by-level",
+    "overview-cohort",
+)
+
+st.subheader("Strategic actions by progress status")
+actions = cache.action_status(cache.data_as_of())
+summary = rag_summary(actions)
+columns = st.columns(len(RAG_STATUSES) + 1)
+for column, (status, label) in zip(columns, RAG_STATUSES.items(), strict=False):
+    column.metric(
+        f"{RAG_MARKERS[status]} {label}", format_count(summary.get(status, 0)), border=True
+    )
+columns[-1].metric("Overdue", format_count(int(actions["overdue"].sum())), border=True)
+st.caption(
+    "Status is each action's latest quarterly update. Overdue: past its due date and not done. "
+    "See the Strategic objectives page for the detail."
+)
