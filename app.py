@@ -31,6 +31,5 @@ page = st.navigation(PAGES)
 ui.mark_entrypoint()
 with st.sidebar:
     st.markdown("### Bradford District\nChild exploitation: partnership dashboard")
-ui.data_banner()
 page.run()
 ui.sidebar_footer()

@@ -64,11 +64,14 @@ def blank_incomplete_windows(
     frame: pl.DataFrame, data_from: date, column: str, window_days: int = 90
 ) -> pl.DataFrame:
     """Null out months whose trailing window starts before the data do: unknown is not zero."""
-    first_complete = data_from + timedelta(days=window_days)
+    # The window to a month end starts (window_days - 1) days before it, at the month end's next
+    # midnight minus window_days: complete once that start is on or after the first data day.
+    first_complete = data_from + timedelta(days=window_days - 1)
     return frame.with_columns(
         pl.when(
             pl.col("month").map_elements(
-                lambda m: month_end(parse_month(m)) < first_complete, return_dtype=pl.Boolean
+                lambda m: month_end(parse_month(m)) < first_complete,
+                return_dtype=pl.Boolean,
             )
         )
         .then(None)

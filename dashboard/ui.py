@@ -45,6 +45,7 @@ def ensure_entrypoint() -> None:
 def page_header(title: str, intro: str) -> None:
     """Page title, one plain-English line on what it is for, and the data-as-of date."""
     ensure_entrypoint()
+    data_banner()
     st.title(title)
     st.markdown(intro)
     st.caption(f"Data as of **{cache.data_as_of():%-d %B %Y}**")

@@ -284,9 +284,8 @@ def _simulate_cohort(builder: _Builder, targets: dict[date, int]) -> None:
                 child = builder.new_child(on)
             primary = _pick(rng, _type_weights(month))
             level = _pick(rng, LEVEL_AT_ENTRY)
-            builder.refer(
-                child, on - timedelta(days=int(rng.integers(0, 15))), primary, "risk_assessment"
-            )
+            referred = max(FIRST_MONTH, on - timedelta(days=int(rng.integers(0, 15))))
+            builder.refer(child, referred, primary, "risk_assessment")
             active.append(
                 (child, builder.open_assessment(child, on, level, _assessment_types(rng, primary)))
             )

@@ -1,0 +1,46 @@
+"""Write the monthly aggregates behind the charts as CSV files (``python -m data_access export``)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import polars as pl
+from sqlalchemy import Connection
+
+from dashboard.csv_safe import to_safe_csv
+from data_access import queries
+from data_access.sql import Scope
+
+EXPORTS = {
+    "cohort_by_month.csv": ("cohort", ("month", "ward_code", "risk_level")),
+    "referrals_by_month.csv": (
+        "referrals",
+        ("month", "ward_code", "postcode_district", "exploitation_type", "referring_agency"),
+    ),
+    "missing_by_month.csv": ("missing", ("month", "ward_code", "placement_type")),
+}
+
+
+def export_frames(connection: Connection, vintage: str = "2004") -> dict[str, pl.DataFrame]:
+    """The three monthly aggregate tables over the whole data period."""
+    scope = Scope(queries.data_from(connection), queries.data_as_of(connection), vintage=vintage)
+    frames = {}
+    for filename, (kind, by) in EXPORTS.items():
+        if kind == "cohort":
+            frames[filename] = queries.cohort_counts(connection, scope, by)
+        elif kind == "referrals":
+            frames[filename] = queries.referral_counts(connection, scope, by)
+        else:
+            frames[filename] = queries.missing_counts(connection, scope, by)
+    return frames
+
+
+def write_exports(connection: Connection, out_dir: Path, vintage: str = "2004") -> list[Path]:
+    """Write each table to ``out_dir`` (created if needed); returns the paths written."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    written = []
+    for filename, frame in export_frames(connection, vintage).items():
+        path = out_dir / filename
+        path.write_bytes(to_safe_csv(frame).removeprefix("\ufeff".encode()))
+        written.append(path)
+    return written

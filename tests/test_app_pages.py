@@ -1,0 +1,135 @@
+"""Every page runs under AppTest, with default and non-default filters, against the demo store."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from data_access import queries
+from data_access.sql import Scope
+from tests.conftest import REPO_ROOT
+
+PAGES = ["pages/overview.py", "pages/map.py", "pages/trends.py", "pages/objectives.py"]
+
+
+def open_page(page: str, state: dict | None = None) -> AppTest:
+    at = AppTest.from_file(str(REPO_ROOT / "app.py"), default_timeout=120)
+    for key, value in (state or {}).items():
+        at.session_state[key] = value
+    at.run()
+    if page != "pages/overview.py":
+        at.switch_page(page).run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def plotly_specs(at: AppTest) -> list[dict]:
+    return [json.loads(chart.proto.spec) for chart in at.get("plotly_chart")]
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_runs_with_defaults(app_env, page):
+    at = open_page(page)
+    assert at.title[0].value
+    assert any("Synthetic demo data" in w.value for w in at.warning)
+    assert len(at.get("plotly_chart")) >= 1
+    for spec in plotly_specs(at):
+        assert spec["layout"]["title"]["text"]
+
+
+def test_overview_figures_match_the_store(app_env, demo_engine):
+    at = open_page("pages/overview.py")
+    with demo_engine.connect() as c:
+        month = queries.data_as_of(c).replace(day=1)
+        cohort = queries.cohort_counts(c, Scope(month, month), ["risk_level"])
+    by_level = dict(cohort.iter_rows())
+    values = {metric.label: metric.value for metric in at.metric}
+    assert values["Emerging risk"] == f"{by_level['emerging']:,}"
+    assert values["Significant risk"] == f"{by_level['significant']:,}"
+    assert values["All children at risk"] == f"{sum(by_level.values()):,}"
+
+
+def test_overview_for_an_area_and_an_earlier_month(app_env, demo_engine):
+    at = open_page(
+        "pages/overview.py", {"overview-area": "SOUTH", "overview-month": date(2025, 5, 1)}
+    )
+    with demo_engine.connect() as c:
+        cohort = queries.cohort_counts(
+            c, Scope(date(2025, 5, 1), date(2025, 5, 1), area_code="SOUTH"), ["month"]
+        )
+    values = {metric.label: metric.value for metric in at.metric}
+    assert values["All children at risk"] == f"{cohort['children'].item():,}"
+    assert "Bradford South" in at.subheader[0].value
+
+
+def test_map_by_ward_shows_thirty_wards_and_a_ranked_table(app_env):
+    at = open_page("pages/map.py")
+    spec = plotly_specs(at)[0]
+    trace = spec["data"][-1]
+    assert trace["type"] == "choroplethmap"
+    assert len(trace["locations"]) == 30
+    assert spec["layout"]["map"]["style"] == "white-bg"
+    table = at.dataframe[0].value
+    assert len(table) == 30
+    assert list(table["Rank"])[0] == 1
+
+
+def test_map_by_district_for_a_range_in_one_area_with_a_trend(app_env):
+    at = open_page(
+        "pages/map.py",
+        {
+            "map-geography": "district",
+            "map-metric": "referrals",
+            "map-period": "A range of months",
+            "map-area": "KEIGHLEY",
+            "map-pick": "BD21",
+        },
+    )
+    specs = plotly_specs(at)
+    map_spec = specs[0]
+    shown = map_spec["data"][-1]["locations"]
+    assert "BD21" in shown and "BD3" not in shown  # Keighley's districts, not the city's
+    assert map_spec["data"][0]["hoverinfo"] == "skip"  # the greyed rest of the district
+    assert map_spec["layout"]["map"]["layers"]  # the area outline
+    assert len(specs) == 2
+    assert "BD21" in specs[1]["layout"]["title"]["text"]
+
+
+def test_map_children_at_risk_for_one_level(app_env, demo_engine):
+    at = open_page("pages/map.py", {"map-level": "significant"})
+    month = date(2026, 10, 1)
+    with demo_engine.connect() as c:
+        frame = queries.metric_by_area(
+            c, Scope(month, month), "children_at_risk", "ward", "significant"
+        )
+    spec = plotly_specs(at)[0]
+    shown = dict(zip(spec["data"][-1]["locations"], spec["data"][-1]["z"], strict=True))
+    for code, value in frame.iter_rows():
+        assert shown[code] == value
+
+
+def test_trends_for_a_ward_and_a_short_range(app_env):
+    at = open_page(
+        "pages/trends.py",
+        {
+            "trends-area": "WEST",
+            "trends-ward": "E05001359",
+            "trends-range": (date(2020, 1, 1), date(2021, 6, 1)),
+        },
+    )
+    specs = plotly_specs(at)
+    assert len(specs) == 6
+    assert all("Manningham" in s["layout"]["title"]["text"] for s in specs)
+    assert len(at.get("download_button")) == 6
+
+
+def test_objectives_cards_and_filtered_table(app_env):
+    at = open_page("pages/objectives.py", {"objectives-status": ["off_track"]})
+    table = at.dataframe[0].value
+    assert len(table) >= 1
+    assert set(table["Status"]) == {"■ Off track"}
+    assert len(at.get("plotly_chart")) == 1
+    assert sum("Identify and understand" in m.value for m in at.markdown) == 1
