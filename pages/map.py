@@ -8,6 +8,7 @@ import streamlit as st
 from dashboard import cache, charts, ui
 from dashboard.mapdata import map_table
 from dashboard.months import add_months, month_label, months_between
+from dashboard.tables import series_table
 from dashboard.vocab import METRIC_UNITS, METRICS, RISK_LEVELS
 from data_access.sql import Scope
 from geo import boundaries
@@ -127,7 +128,12 @@ with table_column:
         table.rename({"rank": "Rank", "name": "Name", "code": "ONS code", "value": "Value"}),
         hide_index=True,
         height=560,
-        column_config={"Value": st.column_config.NumberColumn(format="localized")},
+        column_config={
+            "Rank": st.column_config.NumberColumn(width="small"),
+            "Name": st.column_config.TextColumn(width="large"),
+            "ONS code": st.column_config.TextColumn(width="small"),
+            "Value": st.column_config.NumberColumn(format="localized", width="small"),
+        },
     )
 if geography == "district":
     st.caption(
@@ -157,4 +163,4 @@ if pick:
         METRIC_UNITS[metric].capitalize() + " per month",
         cache.chart_context(),
     )
-    ui.chart_with_numbers(figure, series, f"trend-{pick}", "map-trend")
+    ui.chart_with_numbers(figure, series_table(series), f"trend-{pick}", "map-trend")

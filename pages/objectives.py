@@ -10,6 +10,7 @@ import streamlit as st
 from dashboard import cache, charts, theme, ui
 from dashboard.formatting import format_count
 from dashboard.objectives import objective_summary, quarter_ends, quarter_label, status_label
+from dashboard.tables import wide_table
 from dashboard.vocab import RAG_MARKERS, RAG_STATUSES
 
 ui.page_header(
@@ -108,7 +109,9 @@ figure = charts.status_bars(
 )
 ui.chart_with_numbers(
     figure,
-    by_quarter.pivot(on="status", index="quarter", values="actions", sort_columns=False),
+    wide_table(
+        by_quarter.sort("quarter_end"), "status", "actions", RAG_STATUSES, "quarter", "Quarter"
+    ),
     "actions-by-status-per-quarter",
     "objectives-quarters",
 )

@@ -9,6 +9,7 @@ from dashboard import cache, charts, theme, ui
 from dashboard.formatting import format_change, format_count
 from dashboard.months import add_months, month_label, months_between
 from dashboard.overview import headline_measures, rag_summary
+from dashboard.tables import wide_table
 from dashboard.vocab import METRICS, RAG_MARKERS, RAG_STATUSES, RISK_LEVELS
 from data_access.sql import Scope
 
@@ -90,7 +91,7 @@ figure = charts.breakdown_chart(
 )
 ui.chart_with_numbers(
     figure,
-    trend.pivot(on="risk_level", index="month", values="children").sort("month"),
+    wide_table(trend, "risk_level", "children", RISK_LEVELS),
     "children-at-risk-by-level",
     "overview-cohort",
 )

@@ -7,11 +7,8 @@ import streamlit as st
 
 from dashboard import cache, charts, theme, ui
 from dashboard.months import add_months
-from dashboard.trends import (
-    blank_incomplete_windows,
-    with_rolling_average,
-    with_same_month_last_year,
-)
+from dashboard.tables import series_table, wide_table
+from dashboard.trends import blank_incomplete_windows
 from dashboard.vocab import EXPLOITATION_TYPES, PLACEMENT_TYPES, REFERRING_AGENCIES, RISK_LEVELS
 from data_access.sql import Scope
 
@@ -51,9 +48,7 @@ ui.chart_with_numbers(
         context,
         shown_from,
     ),
-    missing.filter(in_range)
-    .pivot(on="placement_type", index="month", values="episodes")
-    .sort("month"),
+    wide_table(missing.filter(in_range), "placement_type", "episodes", PLACEMENT_TYPES),
     "missing-episodes-by-placement",
     "trends-missing-placement",
 )
@@ -68,7 +63,7 @@ ui.chart_with_numbers(
         theme.DARK_PINK,
         shown_from,
     ),
-    with_same_month_last_year(with_rolling_average(children)).filter(in_range),
+    series_table(children, in_range),
     "children-missing",
     "trends-missing-children",
 )
@@ -84,7 +79,7 @@ ui.chart_with_numbers(
         theme.ORANGE,
         shown_from,
     ),
-    with_same_month_last_year(with_rolling_average(repeat)).filter(in_range),
+    series_table(repeat, in_range),
     "repeat-missing-children",
     "trends-repeat-missing",
 )
@@ -106,9 +101,7 @@ ui.chart_with_numbers(
         context,
         shown_from,
     ),
-    by_type.filter(in_range)
-    .pivot(on="exploitation_type", index="month", values="referrals")
-    .sort("month"),
+    wide_table(by_type.filter(in_range), "exploitation_type", "referrals", EXPLOITATION_TYPES),
     "referrals-by-type",
     "trends-referrals-type",
 )
@@ -125,9 +118,7 @@ ui.chart_with_numbers(
         context,
         shown_from,
     ),
-    by_agency.filter(in_range)
-    .pivot(on="referring_agency", index="month", values="referrals")
-    .sort("month"),
+    wide_table(by_agency.filter(in_range), "referring_agency", "referrals", REFERRING_AGENCIES),
     "referrals-by-agency",
     "trends-referrals-agency",
 )
@@ -146,7 +137,7 @@ ui.chart_with_numbers(
         context,
         shown_from,
     ),
-    cohort.filter(in_range).pivot(on="risk_level", index="month", values="children").sort("month"),
+    wide_table(cohort.filter(in_range), "risk_level", "children", RISK_LEVELS),
     "cohort-by-level",
     "trends-cohort",
 )

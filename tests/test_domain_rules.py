@@ -137,3 +137,19 @@ def test_objective_summary_counts_each_status():
     assert first["mean_progress"] == 60.0
     assert summary.row(1, named=True)["off_track"] == 1
     assert rag_summary(actions) == {"on_track": 2, "done": 1, "off_track": 1}
+
+
+def test_wide_table_orders_labels_fills_zeros_and_totals():
+    from dashboard.tables import series_table, wide_table
+
+    frame = pl.DataFrame(
+        {"month": ["2024-01", "2024-01", "2024-02"], "risk_level": ["significant", "emerging", "emerging"],
+         "children": [2, 5, 4]}
+    )  # fmt: skip
+    labels = {"emerging": "Emerging", "moderate": "Moderate", "significant": "Significant"}
+    table = wide_table(frame, "risk_level", "children", labels)
+    assert table.columns == ["Month", "Emerging", "Moderate", "Significant", "Total"]
+    assert table.rows() == [("2024-01", 5, 0, 2, 7), ("2024-02", 4, 0, 0, 4)]
+    series = series_table(monthly([3, 6, 9]))
+    assert series.columns == ["Month", "Value", "3-month average", "Same month last year"]
+    assert series["3-month average"].to_list() == [None, None, 6.0]
