@@ -1,10 +1,11 @@
-"""Entry point: page setup, the shared banner and sidebar, then the page the user picked."""
+"""Entry point: page setup, who is looking, the pages their role allows, then the chosen page."""
 
 from __future__ import annotations
 
 import streamlit as st
 
 from dashboard import cache, ui
+from dashboard.auth import current_viewer
 
 st.set_page_config(
     page_title="Bradford child exploitation dashboard",
@@ -15,21 +16,33 @@ st.set_page_config(
 
 cache.engine()  # first run on a fresh machine: creates the store and loads the demo data
 
-PAGES = [
-    st.Page("pages/overview.py", title="Overview", icon=":material/dashboard:", default=True),
-    st.Page("pages/map.py", title="Map", icon=":material/map:", url_path="map"),
-    st.Page("pages/trends.py", title="Trends", icon=":material/show_chart:", url_path="trends"),
-    st.Page(
+ALL_PAGES = {
+    "overview": st.Page("pages/overview.py", title="Overview", icon=":material/dashboard:"),
+    "map": st.Page("pages/map.py", title="Map", icon=":material/map:", url_path="map"),
+    "trends": st.Page(
+        "pages/trends.py", title="Trends", icon=":material/show_chart:", url_path="trends"
+    ),
+    "objectives": st.Page(
         "pages/objectives.py",
         title="Strategic objectives",
         icon=":material/flag:",
         url_path="objectives",
     ),
-]
+    "cases": st.Page(
+        "pages/cases.py", title="Case list (MACE)", icon=":material/group:", url_path="cases"
+    ),
+    "audit": st.Page(
+        "pages/audit.py", title="Audit log", icon=":material/policy:", url_path="audit"
+    ),
+}
 
-page = st.navigation(PAGES)
-ui.mark_entrypoint()
 with st.sidebar:
     st.markdown("### Bradford District\nChild exploitation: partnership dashboard")
+viewer = current_viewer()
+st.session_state[ui.VIEWER_KEY] = viewer
+# Only the role's pages are registered, so any other page cannot be opened by URL either.
+page = st.navigation([ALL_PAGES[name] for name in viewer.scope.pages()])
+ui.mark_entrypoint()
+ui.audit_page_view(viewer, page.title)
 page.run()
 ui.sidebar_footer()

@@ -14,7 +14,9 @@ import streamlit as st
 from sqlalchemy import Engine
 
 from dashboard.charts import ChartContext
-from data_access import queries
+from dashboard.roles import RoleScope, Viewer
+from data_access import audit, protected, queries, users
+from data_access.access import authorise_audit
 from data_access.engine import make_engine
 from data_access.sql import Scope
 from data_access.store import ensure_store
@@ -77,6 +79,17 @@ def wards(vintage: str = "2004") -> pl.DataFrame:
 
 
 @st.cache_data(ttl=QUERY_TTL)
+def districts_in_area(area_code: str, vintage: str = "2004") -> list[str]:
+    with engine().connect() as connection:
+        return queries.districts_in_area(connection, area_code, vintage)
+
+
+@st.cache_resource
+def hatch(level: str, codes: frozenset[str], vintage: str = "2004") -> dict:
+    return boundaries.hatch(level, codes, vintage)
+
+
+@st.cache_data(ttl=QUERY_TTL)
 def ward_vintages() -> pl.DataFrame:
     with engine().connect() as connection:
         return queries.ward_vintages(connection)
@@ -88,44 +101,72 @@ def area_committees() -> pl.DataFrame:
         return queries.area_committees(connection)
 
 
-@st.cache_data(ttl=QUERY_TTL, show_spinner="Counting…")
-def cohort_counts(scope: Scope, by: tuple[str, ...]) -> pl.DataFrame:
+@st.cache_data(ttl=QUERY_TTL, show_spinner="Counting…", max_entries=256)
+def cohort_table(role: RoleScope, scope: Scope, by: tuple[str, ...]) -> pl.DataFrame:
     with engine().connect() as connection:
-        return queries.cohort_counts(connection, scope, by)
+        return protected.cohort_table(connection, role, scope, by)
 
 
-@st.cache_data(ttl=QUERY_TTL, show_spinner="Counting…")
-def referral_counts(scope: Scope, by: tuple[str, ...]) -> pl.DataFrame:
+@st.cache_data(ttl=QUERY_TTL, show_spinner="Counting…", max_entries=256)
+def missing_table(role: RoleScope, scope: Scope, by: tuple[str, ...]) -> pl.DataFrame:
     with engine().connect() as connection:
-        return queries.referral_counts(connection, scope, by)
+        return protected.missing_table(connection, role, scope, by)
 
 
-@st.cache_data(ttl=QUERY_TTL, show_spinner="Counting…")
-def missing_counts(scope: Scope, by: tuple[str, ...]) -> pl.DataFrame:
+@st.cache_data(ttl=QUERY_TTL, show_spinner="Counting…", max_entries=128)
+def linked_referral_tables(role: RoleScope, scope: Scope) -> tuple[pl.DataFrame, pl.DataFrame]:
     with engine().connect() as connection:
-        return queries.missing_counts(connection, scope, by)
+        return protected.linked_referral_tables(connection, role, scope)
 
 
-@st.cache_data(ttl=QUERY_TTL, show_spinner="Counting repeat missing…")
-def repeat_missing_by_month(scope: Scope) -> pl.DataFrame:
-    with engine().connect() as connection:
-        return queries.repeat_missing_by_month(connection, scope)
-
-
-@st.cache_data(ttl=QUERY_TTL, show_spinner="Counting…")
-def metric_by_area(
-    scope: Scope, metric: str, geography: str, risk_level: str | None
+@st.cache_data(ttl=QUERY_TTL, show_spinner="Counting…", max_entries=256)
+def monthly_series(
+    role: RoleScope, scope: Scope, metric: str, geography: str | None, code: str | None
 ) -> pl.DataFrame:
     with engine().connect() as connection:
-        return queries.metric_by_area(connection, scope, metric, geography, risk_level)
+        return protected.monthly_series(connection, role, scope, metric, geography, code)
 
 
-@st.cache_data(ttl=QUERY_TTL, show_spinner="Counting…")
-def monthly_metric(
-    scope: Scope, metric: str, geography: str | None, code: str | None
+@st.cache_data(ttl=QUERY_TTL, show_spinner="Counting repeat missing…", max_entries=128)
+def repeat_missing_series(role: RoleScope, scope: Scope) -> pl.DataFrame:
+    with engine().connect() as connection:
+        return protected.repeat_missing_series(connection, role, scope)
+
+
+@st.cache_data(ttl=QUERY_TTL, show_spinner="Counting…", max_entries=256)
+def area_values(
+    role: RoleScope,
+    scope: Scope,
+    metric: str,
+    geography: str,
+    codes: tuple[str, ...],
+    risk_level: str | None,
 ) -> pl.DataFrame:
     with engine().connect() as connection:
-        return queries.monthly_metric(connection, scope, metric, geography, code)
+        return protected.area_values(connection, role, scope, metric, geography, codes, risk_level)
+
+
+def case_list(role: RoleScope, scope: Scope) -> pl.DataFrame:
+    """Not cached: case-level rows never sit in a cache another role could reach."""
+    with engine().connect() as connection:
+        return protected.case_list(connection, role, scope)
+
+
+def roles_for(email: str) -> list[RoleScope]:
+    with engine().connect() as connection:
+        return users.roles_for(connection, email)
+
+
+def record_audit(viewer: Viewer, action: str, page: str, parameters: dict | None = None) -> None:
+    """Append to the audit trail (never cached: every call is written)."""
+    with engine().begin() as connection:
+        audit.record(connection, viewer.email, viewer.audit_role, action, page, parameters)
+
+
+def audit_events(role: RoleScope, **filters) -> pl.DataFrame:  # noqa: ANN003
+    authorise_audit(role)
+    with engine().connect() as connection:
+        return audit.events(connection, **filters)
 
 
 @st.cache_data(ttl=QUERY_TTL)

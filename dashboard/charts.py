@@ -16,6 +16,8 @@ import polars as pl
 from dashboard import theme
 from dashboard.trends import with_rolling_average, with_same_month_last_year
 
+HIDDEN_FILL = "#BFC1C3"
+
 
 @dataclass(frozen=True)
 class ChartContext:
@@ -162,18 +164,23 @@ def breakdown_chart(
     y_title: str,
     context: ChartContext,
     show_from: str | None = None,
+    totals: pl.DataFrame | None = None,
 ) -> go.Figure:
     """Stacked monthly bars by category (each its own pattern), the total's 3-month rolling
     average and the total in the same month last year.
 
     Pass a frame that starts 12 months before ``show_from`` to get last year's line from the first
-    month shown; months before ``show_from`` feed the averages but are not drawn.
+    month shown; months before ``show_from`` feed the averages but are not drawn. ``totals``
+    (``month``, ``value``) comes from a suppressed table: a hidden month is a gap in the bars and
+    in every average that includes it, never a zero. Without it the totals are summed here.
     """
-    totals = (
-        frame.group_by("month").agg(pl.col(value).sum().alias("value")).sort("month")
-        if frame.height
-        else pl.DataFrame(schema={"month": pl.String, "value": pl.Int64})
-    )
+    if totals is None:
+        totals = (
+            frame.group_by("month").agg(pl.col(value).sum().alias("value")).sort("month")
+            if frame.height
+            else pl.DataFrame(schema={"month": pl.String, "value": pl.Int64})
+        )
+    totals = totals.select("month", "value").sort("month")
     lines = with_same_month_last_year(with_rolling_average(totals))
     if show_from:
         frame = frame.filter(pl.col("month") >= show_from)
@@ -303,6 +310,7 @@ def choropleth(
     map_style: str = "white-bg",
     outline: dict | None = None,
     context_geojson: dict | None = None,
+    hidden_hatch: dict | None = None,
 ) -> go.Figure:
     """A MapLibre choropleth of ``frame`` (code, name, value, rank) over ``geojson`` features.
 
@@ -324,6 +332,28 @@ def choropleth(
                 name="Rest of district",
             )
         )
+    if "suppressed" not in frame.columns:
+        frame = frame.with_columns(suppressed=pl.lit(False))
+    hidden = frame.filter(pl.col("suppressed"))
+    frame = frame.filter(~pl.col("suppressed"))
+    if hidden.height:
+        fig.add_trace(
+            go.Choroplethmap(
+                geojson=geojson,
+                locations=hidden["code"].to_list(),
+                z=[0] * hidden.height,
+                customdata=hidden["name"].to_list(),
+                colorscale=[[0, HIDDEN_FILL], [1, HIDDEN_FILL]],
+                showscale=False,
+                marker={"line": {"color": "white", "width": 1}},
+                hovertemplate=(
+                    "<b>%{customdata}</b><br>ONS code: %{location}<br>"
+                    + value_label
+                    + ": c (hidden: fewer than 5, or would reveal one)<extra></extra>"
+                ),
+                name="Number hidden",
+            )
+        )
     codes = frame["code"].to_list()
     values = frame["value"].to_list()
     custom = list(zip(frame["name"].to_list(), frame["rank"].to_list(), strict=True))
@@ -334,7 +364,9 @@ def choropleth(
             z=values,
             customdata=custom,
             colorscale=theme.MAP_SCALE,
+            zauto=False,
             zmin=0,
+            zmax=max([v for v in values if v is not None] + [1]),
             marker={"line": {"color": "white", "width": 1}, "opacity": 0.9},
             colorbar={"title": {"text": value_label}, "tickformat": ",d", "thickness": 18},
             hovertemplate=(
@@ -348,6 +380,15 @@ def choropleth(
         )
     )
     layers = []
+    if hidden_hatch is not None and hidden.height:
+        layers.append(
+            {"source": hidden_hatch, "type": "line", "color": "#505A5F", "line": {"width": 1.2}}
+        )
+        fig.add_annotation(
+            text="▨ Hatched grey: number hidden (c) to protect children's privacy",
+            xref="paper", yref="paper", x=0, y=1.0, showarrow=False, xanchor="left",
+            yanchor="top", bgcolor="rgba(255,255,255,0.9)", font={"size": 14, "color": "#0B0C0C"},
+        )  # fmt: skip
     if outline is not None:
         layers.append({"source": outline, "type": "line", "color": "#0B0C0C", "line": {"width": 4}})
     fig.update_layout(

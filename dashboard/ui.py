@@ -11,6 +11,7 @@ import streamlit as st
 from dashboard import cache
 from dashboard.csv_safe import to_safe_csv
 from dashboard.months import add_months, month_label, months_between
+from dashboard.roles import RoleScope, Viewer
 from geo.boundaries import ATTRIBUTION
 
 SYNTHETIC_BANNER = (
@@ -21,6 +22,42 @@ SYNTHETIC_BANNER = (
 
 
 ENTRYPOINT_FLAG = "_entrypoint_ran"
+VIEWER_KEY = "_viewer"
+LAST_PAGE_KEY = "_audit_last_page"
+LAST_FILTERS_KEY = "_audit_last_filters"
+
+
+def viewer() -> Viewer:
+    """The viewer app.py identified for this run."""
+    return st.session_state[VIEWER_KEY]
+
+
+def role() -> RoleScope:
+    return viewer().scope
+
+
+def audit_page_view(person: Viewer, page_title: str) -> None:
+    """One 'view' event each time a person arrives on a page (not on every rerun)."""
+    key = (person.email, person.audit_role, page_title)
+    if st.session_state.get(LAST_PAGE_KEY) != key:
+        st.session_state[LAST_PAGE_KEY] = key
+        cache.record_audit(person, "view", page_title)
+
+
+def audit_filters(page_title: str, parameters: dict) -> None:
+    """One 'filter' event when the filters that reach the store change on a page."""
+    person = viewer()
+    remembered = st.session_state.setdefault(LAST_FILTERS_KEY, {})
+    normalised = {k: str(v) for k, v in parameters.items()}
+    if remembered.get(page_title) != normalised:
+        first_visit = page_title not in remembered
+        remembered[page_title] = normalised
+        if not first_visit:
+            cache.record_audit(person, "filter", page_title, normalised)
+
+
+def _audit_export(file_name: str) -> None:
+    cache.record_audit(viewer(), "export", file_name, {"file": file_name})
 
 
 def mark_entrypoint() -> None:
@@ -62,20 +99,36 @@ def sidebar_footer() -> None:
         st.caption(ATTRIBUTION)
 
 
-def area_filter(key: str, label: str = "Area Committee") -> str | None:
-    """Area Committee picker; None means the whole district."""
+def area_filter(key: str, allow_district: bool = True, label: str = "Area Committee") -> str | None:
+    """Area Committee picker; None means the whole district.
+
+    An Area Committee member is offered only their own area (and district totals where a page
+    shows totals only); the data layer refuses anything else anyway.
+    """
     areas = cache.area_committees()
-    options = [None, *areas["code"].to_list()]
     names = dict(zip(areas["code"].to_list(), areas["name"].to_list(), strict=True))
+    own_area = role().area_code if role().role == "area_committee" else None
+    options: list[str | None] = [own_area] if own_area else [None, *names]
+    if own_area and allow_district:
+        options = [own_area, None]
+    if not allow_district and None in options:
+        options.remove(None)
     return st.selectbox(
         label,
         options,
-        format_func=lambda code: "Whole district" if code is None else names[code],
+        format_func=lambda code: (
+            ("Whole district (totals)" if own_area else "Whole district")
+            if code is None
+            else names[code]
+        ),
         key=key,
     )
 
 
 def ward_filter(key: str, area_code: str | None, vintage: str = "2004") -> str | None:
+    """Ward picker within the chosen area; Area Committees get wards only inside their area."""
+    if role().role == "area_committee" and area_code is None:
+        return None
     wards = cache.wards(vintage)
     if area_code:
         wards = wards.filter(pl.col("area_code") == area_code)
@@ -108,10 +161,13 @@ def chart_with_numbers(figure: go.Figure, table: pl.DataFrame, file_stem: str, k
     st.plotly_chart(figure, theme=None, key=f"{key}-chart")
     with st.expander("Show the numbers behind this chart"):
         st.dataframe(table, hide_index=True)
+        file_name = f"{file_stem}-{cache.data_as_of():%Y-%m-%d}.csv"
         st.download_button(
             "Download these numbers (CSV)",
             data=to_safe_csv(table),
-            file_name=f"{file_stem}-{cache.data_as_of():%Y-%m-%d}.csv",
+            file_name=file_name,
             mime="text/csv",
             key=f"{key}-csv",
+            on_click=_audit_export,
+            args=(file_name,),
         )

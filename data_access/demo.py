@@ -117,6 +117,7 @@ LEAD_AGENCIES = (
     "Youth Service",
 )
 MONTHLY_EXIT_HAZARD = 0.105
+KEPT_ACROSS_RELOADS = frozenset({"alembic_version", "audit_event", "user_role"})
 MONTHLY_LEVEL_CHANGE = 0.07
 
 
@@ -451,7 +452,7 @@ def load_demo(connection: Connection) -> dict[str, int]:
     """Replace everything in the store with the synthetic demo data set; returns row counts."""
     rng = np.random.default_rng(SEED)
     for table in reversed(m.Base.metadata.sorted_tables):
-        if table.name != "alembic_version":
+        if table.name not in KEPT_ACROSS_RELOADS:
             connection.execute(delete(table))
     load_reference(connection)
     builder = _Builder(rng=rng, places=postcodes_by_district())

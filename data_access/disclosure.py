@@ -25,6 +25,7 @@ import numpy as np
 import polars as pl
 
 TOTAL = "Total"
+SUPPRESSED_MARK = "c"
 DEFAULT_THRESHOLD = 5  # counts 1-4 are hidden
 
 
@@ -69,8 +70,7 @@ def suppress(
         hidden |= {tuple(c) for c in force_hidden if tuple(c) in cells}
         hidden = _secondary(cells, hidden, _lines(level_lists))
     rows = [
-        (*cell, None if cell in hidden else count, cell in hidden)
-        for cell, count in cells.items()
+        (*cell, None if cell in hidden else count, cell in hidden) for cell, count in cells.items()
     ]
     schema = {**{d: pl.String for d in dims}, value: pl.Int64, "suppressed": pl.Boolean}
     return pl.DataFrame(rows, schema=schema, orient="row")
@@ -113,6 +113,7 @@ def _lines(level_lists: list[list[str]]) -> list[tuple[list[Cell], Cell]]:
     for axis, levels in enumerate(level_lists):
         others = [[*lv, TOTAL] for i, lv in enumerate(level_lists) if i != axis]
         for fixed in itertools.product(*others):
+
             def at(level: str, fixed: tuple[str, ...] = fixed, axis: int = axis) -> Cell:
                 return (*fixed[:axis], level, *fixed[axis:])
 

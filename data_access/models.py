@@ -178,3 +178,27 @@ class DatasetInfo(Base):
     __tablename__ = "dataset_info"
     key: Mapped[str] = mapped_column(String(40), primary_key=True)
     value: Mapped[str] = mapped_column(String(200))
+
+
+class UserRole(Base):
+    """Who may see what: one row per user, role and (for Area Committee members) area."""
+
+    __tablename__ = "user_role"
+    email: Mapped[str] = mapped_column(String(254), primary_key=True)
+    role: Mapped[str] = mapped_column(String(24), primary_key=True)
+    area_code: Mapped[str] = mapped_column(
+        String(16), primary_key=True, default="", doc="'' for roles without an area"
+    )
+
+
+class AuditEvent(Base):
+    """Append-only record of views, filter changes, exports and imports (triggers refuse edits)."""
+
+    __tablename__ = "audit_event"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    occurred_at: Mapped[datetime] = mapped_column(DateTime, index=True)
+    user_email: Mapped[str] = mapped_column(String(254), index=True)
+    role: Mapped[str] = mapped_column(String(40))
+    action: Mapped[str] = mapped_column(String(16))
+    page: Mapped[str] = mapped_column(String(60))
+    parameters: Mapped[str] = mapped_column(Text)

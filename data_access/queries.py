@@ -271,6 +271,21 @@ def wards(connection: Connection, vintage: str = "2004") -> pl.DataFrame:
     return read_frame(connection, statement, schema)
 
 
+def districts_in_area(connection: Connection, area_code: str, vintage: str = "2004") -> list[str]:
+    """Postcode districts with any postcode in the area's wards (districts do not nest in areas)."""
+    statement = (
+        select(m.AreaLookup.postcode_district)
+        .join(
+            m.Ward,
+            and_(m.Ward.vintage == m.AreaLookup.vintage, m.Ward.code == m.AreaLookup.ward_code),
+        )
+        .where(m.AreaLookup.vintage == vintage, m.Ward.area_committee_code == area_code)
+        .distinct()
+        .order_by(m.AreaLookup.postcode_district)
+    )
+    return [row[0] for row in connection.execute(statement)]
+
+
 def ward_vintages(connection: Connection) -> pl.DataFrame:
     """Ward sets loaded in the store, the default first."""
     statement = select(m.WardVintage.vintage, m.WardVintage.description).order_by(

@@ -109,3 +109,27 @@ def outline(level: str, codes: frozenset[str], vintage: str = "2004") -> dict:
         "properties": {},
         "geometry": json.loads(shapely.to_geojson(boundary)),
     }
+
+
+def hatch(level: str, codes: frozenset[str], vintage: str = "2004", spacing_m: float = 250) -> dict:
+    """Diagonal lines over the given areas, as a GeoJSON line feature: the pattern that marks
+    areas whose number is hidden, so the map never relies on colour alone."""
+    layer = frame(level, vintage)
+    chosen = layer[layer["code"].isin(codes)]
+    if chosen.empty:
+        return {
+            "type": "Feature",
+            "properties": {},
+            "geometry": {"type": "MultiLineString", "coordinates": []},
+        }
+    projected = chosen.to_crs("EPSG:27700")
+    area = shapely.union_all(projected.geometry.buffer(0).to_numpy())
+    min_x, min_y, max_x, max_y = area.bounds
+    span = (max_x - min_x) + (max_y - min_y)
+    lines = [
+        shapely.LineString([(min_x + offset, min_y), (min_x + offset - span, min_y + span)])
+        for offset in range(0, int(2 * span), int(spacing_m))
+    ]
+    clipped = shapely.intersection(shapely.MultiLineString(lines), area)
+    wgs = gpd.GeoSeries([clipped], crs="EPSG:27700").to_crs("EPSG:4326").iloc[0]
+    return {"type": "Feature", "properties": {}, "geometry": json.loads(shapely.to_geojson(wgs))}

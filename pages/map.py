@@ -8,10 +8,29 @@ import streamlit as st
 from dashboard import cache, charts, ui
 from dashboard.mapdata import map_table
 from dashboard.months import add_months, month_label, months_between
-from dashboard.tables import series_table
+from dashboard.tables import suppressed_series_table
 from dashboard.vocab import METRIC_UNITS, METRICS, RISK_LEVELS
+from data_access.disclosure import SUPPRESSED_MARK, TOTAL
 from data_access.sql import Scope
 from geo import boundaries
+
+
+def shown_table(table: pl.DataFrame) -> pl.DataFrame:
+    """The ranked table as people read it: 'c' for hidden numbers, no rank for them."""
+    if not table["suppressed"].any():
+        return table.drop("suppressed").rename(
+            {"rank": "Rank", "name": "Name", "code": "ONS code", "value": "Value"}
+        )
+    return table.select(
+        pl.col("rank").cast(pl.String).fill_null("").alias("Rank"),
+        pl.col("name").alias("Name"),
+        pl.col("code").alias("ONS code"),
+        pl.when(pl.col("suppressed"))
+        .then(pl.lit(SUPPRESSED_MARK))
+        .otherwise(pl.col("value").cast(pl.String))
+        .alias("Value"),
+    )
+
 
 GEOGRAPHIES = {"ward": "Wards", "district": "Postcode districts"}
 BASEMAPS = {"white-bg": "Plain (works offline)", "carto-positron": "Street map (needs internet)"}
@@ -22,6 +41,7 @@ ui.page_header(
     "Click an area on the map (or pick it below the map) to see its last 24 months.",
 )
 
+role = ui.role()
 latest = cache.data_as_of().replace(day=1)
 all_months = months_between(add_months(latest, -47), latest)
 with st.sidebar:
@@ -59,21 +79,32 @@ with st.sidebar:
             format_func=month_label,
             key="map-range",
         )
-    area = ui.area_filter("map-area")
+    area = (
+        ui.area_filter("map-area", allow_district=False)
+        if role.role == "area_committee"
+        else ui.area_filter("map-area")
+    )
     basemap = st.radio("Background", list(BASEMAPS), format_func=BASEMAPS.get, key="map-basemap")
 
 scope = Scope(start, end, vintage=vintage, area_code=area)
+ui.audit_filters(
+    "Map",
+    {"geography": geography, "vintage": vintage, "metric": metric, "risk_level": risk_level,
+     "start": start, "end": end, "area": area},
+)  # fmt: skip
 names = boundaries.names(geography, vintage)
 ward_list = cache.wards(vintage)
 area_wards = (
     frozenset(ward_list.filter(pl.col("area_code") == area)["code"].to_list()) if area else None
 )
-values = cache.metric_by_area(scope, metric, geography, risk_level)
 if area and geography == "ward":
     names = {code: name for code, name in names.items() if code in area_wards}
 elif area:
-    names = {code: name for code, name in names.items() if code in set(values["code"].to_list())}
-table = map_table(values, names)
+    in_area = set(cache.districts_in_area(area, vintage))
+    names = {code: name for code, name in names.items() if code in in_area}
+values = cache.area_values(role, scope, metric, geography, tuple(names), risk_level)
+table = map_table(values.filter(pl.col("code") != TOTAL), names)
+hidden_codes = frozenset(table.filter(pl.col("suppressed"))["code"].to_list())
 
 period_text = month_label(start) if start == end else f"{month_label(start)} to {month_label(end)}"
 measure_text = METRICS[metric]
@@ -115,6 +146,7 @@ figure = charts.choropleth(
     map_style=basemap,
     outline=cache.area_outline("ward", area_wards, vintage) if area else None,
     context_geojson=context_layer,
+    hidden_hatch=cache.hatch(geography, hidden_codes, vintage) if hidden_codes else None,
 )
 
 map_column, table_column = st.columns([3, 2])
@@ -125,14 +157,18 @@ with map_column:
 with table_column:
     st.markdown(f"**Ranked: {measure_text.lower()}, {period_text}**")
     st.dataframe(
-        table.rename({"rank": "Rank", "name": "Name", "code": "ONS code", "value": "Value"}),
+        shown_table(table),
         hide_index=True,
         height=560,
         column_config={
-            "Rank": st.column_config.NumberColumn(width="small"),
+            "Rank": st.column_config.Column(width="small"),
             "Name": st.column_config.TextColumn(width="large"),
             "ONS code": st.column_config.TextColumn(width="small"),
-            "Value": st.column_config.NumberColumn(format="localized", width="small"),
+            "Value": (
+                st.column_config.NumberColumn(format="localized", width="small")
+                if not hidden_codes
+                else st.column_config.TextColumn(width="small")
+            ),
         },
     )
 if geography == "district":
@@ -155,12 +191,12 @@ pick = st.selectbox(
 )
 pick = clicked if clicked in names else pick
 if pick:
-    trend_scope = Scope(add_months(end, -23), end, vintage=vintage)
-    series = cache.monthly_metric(trend_scope, metric, geography, pick)
+    trend_scope = Scope(add_months(end, -23), end, vintage=vintage, area_code=area)
+    series = cache.monthly_series(role, trend_scope, metric, geography, pick)
     figure = charts.series_chart(
         series,
         f"{METRICS[metric]} each month in {names[pick]} ({pick}), last 24 months",
         METRIC_UNITS[metric].capitalize() + " per month",
         cache.chart_context(),
     )
-    ui.chart_with_numbers(figure, series_table(series), f"trend-{pick}", "map-trend")
+    ui.chart_with_numbers(figure, suppressed_series_table(series), f"trend-{pick}", "map-trend")

@@ -8,9 +8,10 @@ import streamlit as st
 from dashboard import cache, charts, theme, ui
 from dashboard.formatting import format_change, format_count
 from dashboard.months import add_months, month_label, months_between
-from dashboard.overview import headline_measures, rag_summary
-from dashboard.tables import wide_table
+from dashboard.overview import cell_value, headline_measures, rag_summary
+from dashboard.tables import split_table, suppressed_wide
 from dashboard.vocab import METRICS, RAG_MARKERS, RAG_STATUSES, RISK_LEVELS
+from data_access.disclosure import TOTAL
 from data_access.sql import Scope
 
 ui.page_header(
@@ -19,6 +20,7 @@ ui.page_header(
     "partnership's strategic actions are going.",
 )
 
+role = ui.role()
 latest = cache.data_as_of().replace(day=1)
 with st.sidebar:
     area = ui.area_filter("overview-area")
@@ -28,28 +30,25 @@ with st.sidebar:
         format_func=month_label,
         key="overview-month",
     )
+ui.audit_filters("Overview", {"area": area, "month": month})
 area_name = "the whole district"
 if area:
-    names = cache.area_committees()
-    area_name = names.filter(pl.col("code") == area)["name"].item()
+    area_name = cache.area_committees().filter(pl.col("code") == area)["name"].item()
 
 st.subheader(f"Children at risk of exploitation at the end of {month_label(month)}, {area_name}")
-cohort = cache.cohort_counts(
-    Scope(add_months(month, -1), month, area_code=area), ("month", "risk_level")
-)
+cohort = cache.cohort_table(role, Scope(add_months(month, -23), month, area_code=area),
+                            ("month", "risk_level"))  # fmt: skip
 this_label, last_label = month.strftime("%Y-%m"), add_months(month, -1).strftime("%Y-%m")
 columns = st.columns(4)
-for column, (level, label) in zip(
-    columns, [*RISK_LEVELS.items(), ("all", "All levels")], strict=True
-):
-    rows = cohort if level == "all" else cohort.filter(pl.col("risk_level") == level)
-    now = int(rows.filter(pl.col("month") == this_label)["children"].sum())
-    before = int(rows.filter(pl.col("month") == last_label)["children"].sum())
+for column, level in zip(columns, [*RISK_LEVELS, TOTAL], strict=True):
+    now = cell_value(cohort, {"month": this_label, "risk_level": level}, "children")
+    before = cell_value(cohort, {"month": last_label, "risk_level": level}, "children")
+    delta = None if now is None or before is None else now - before
     column.metric(
-        f"{label} risk" if level != "all" else "All children at risk",
+        "All children at risk" if level == TOTAL else f"{RISK_LEVELS[level]} risk",
         format_count(now),
-        delta=f"{format_change(now - before, None)} on last month",
-        delta_color="inverse",
+        delta=None if delta is None else f"{format_change(delta, None)} on last month",
+        delta_color="inverse" if delta else "off",
         border=True,
     )
 
@@ -59,13 +58,15 @@ columns = st.columns(3)
 for column, metric in zip(
     columns, ("referrals", "missing_episodes", "missing_children"), strict=True
 ):
-    series = cache.monthly_metric(year_scope, metric, None, None)
+    series = cache.monthly_series(role, year_scope, metric, None, None)
     measure = headline_measures(series, this_label)
     column.metric(
         f"{METRICS[metric]} in {month_label(month)}",
         format_count(measure.current),
         delta=(
-            f"{format_change(measure.delta, measure.pct)} vs 12-month average "
+            None
+            if measure.delta is None
+            else f"{format_change(measure.delta, measure.pct)} vs 12-month average "
             f"({format_count(measure.average)})"
         ),
         delta_color="inverse",
@@ -74,24 +75,28 @@ for column, metric in zip(
 st.caption(
     "Arrows: up means more than the average of the previous 12 months. For these measures more "
     "is not good, so rises are shown in red."
+    + (
+        " **c**: a small number hidden to protect children's privacy."
+        if role.policy.suppress
+        else ""
+    )
 )
 
-context = cache.chart_context()
-trend_scope = Scope(add_months(month, -23), month, area_code=area)
-trend = cache.cohort_counts(trend_scope, ("month", "risk_level"))
+cells, totals = split_table(cohort, "month", "risk_level", "children")
 figure = charts.breakdown_chart(
-    trend,
+    cells,
     "risk_level",
     "children",
     RISK_LEVELS,
     theme.RISK_LEVEL_COLOURS,
     f"Children at risk at each month end by risk level, {area_name}, last 24 months",
     "Children at risk (month end)",
-    context,
+    cache.chart_context(),
+    totals=totals,
 )
 ui.chart_with_numbers(
     figure,
-    wide_table(trend, "risk_level", "children", RISK_LEVELS),
+    suppressed_wide(cohort, "month", "risk_level", "children", RISK_LEVELS),
     "children-at-risk-by-level",
     "overview-cohort",
 )

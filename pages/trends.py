@@ -7,7 +7,7 @@ import streamlit as st
 
 from dashboard import cache, charts, theme, ui
 from dashboard.months import add_months
-from dashboard.tables import series_table, wide_table
+from dashboard.tables import split_table, suppressed_series_table, suppressed_wide
 from dashboard.trends import blank_incomplete_windows
 from dashboard.vocab import EXPLOITATION_TYPES, PLACEMENT_TYPES, REFERRING_AGENCIES, RISK_LEVELS
 from data_access.sql import Scope
@@ -17,12 +17,13 @@ ui.page_header(
     "How missing episodes, referrals and the risk cohort have changed month by month. Dashed "
     "lines mark the first Covid-19 lockdown and the Philomena Protocol launch.",
 )
+role = ui.role()
 with st.sidebar:
     area = ui.area_filter("trends-area")
     ward = ui.ward_filter("trends-ward", area)
     start, end = ui.month_range("trends-range", default_months=120)
+ui.audit_filters("Trends", {"area": area, "ward": ward, "start": start, "end": end})
 
-scope = Scope(start, end, area_code=area, ward_code=ward)
 # A year more than shown, so 'same month last year' exists for the first months on screen.
 history = Scope(max(add_months(start, -12), cache.data_from()), end, area_code=area, ward_code=ward)
 context = cache.chart_context()
@@ -31,113 +32,89 @@ if ward:
     place = cache.wards().filter(pl.col("code") == ward)["name"].item() + " ward"
 elif area:
     place = cache.area_committees().filter(pl.col("code") == area)["name"].item()
-in_range = pl.col("month") >= start.strftime("%Y-%m")
+shown_from = start.strftime("%Y-%m")
+in_range = pl.col("month") >= shown_from
+if role.policy.suppress:
+    st.info(
+        "Numbers from 1 to 4, and others that would let them be worked out, are hidden and "
+        "shown as **c**; charts leave a gap for them, never a zero.",
+        icon="🔒",
+    )
+
+
+def breakdown(table: pl.DataFrame, category: str, value: str, labels: dict, colours: dict,
+              title: str, y_title: str, stem: str, key: str) -> None:  # fmt: skip
+    """A stacked chart and its table from one suppressed month x category table."""
+    cells, totals = split_table(table, "month", category, value)
+    ui.chart_with_numbers(
+        charts.breakdown_chart(
+            cells,
+            category,
+            value,
+            labels,
+            colours,
+            title,
+            y_title,
+            context,
+            shown_from,
+            totals=totals,
+        ),  # fmt: skip
+        suppressed_wide(table, "month", category, value, labels, keep=in_range),
+        stem,
+        key,
+    )
+
+
+def series(frame: pl.DataFrame, title: str, y_title: str, colour: str, stem: str, key: str) -> None:
+    ui.chart_with_numbers(
+        charts.series_chart(
+            frame.select("month", "value"), title, y_title, context, colour, shown_from
+        ),  # fmt: skip
+        suppressed_series_table(frame, in_range),
+        stem,
+        key,
+    )
+
 
 st.header("Missing episodes")
-shown_from = start.strftime("%Y-%m")
-missing = cache.missing_counts(history, ("month", "placement_type"))
-ui.chart_with_numbers(
-    charts.breakdown_chart(
-        missing,
-        "placement_type",
-        "episodes",
-        PLACEMENT_TYPES,
-        theme.PLACEMENT_COLOURS,
-        f"Missing episodes each month by placement type, {place}",
-        "Episodes per month",
-        context,
-        shown_from,
-    ),
-    wide_table(missing.filter(in_range), "placement_type", "episodes", PLACEMENT_TYPES),
-    "missing-episodes-by-placement",
-    "trends-missing-placement",
-)
-
-children = cache.monthly_metric(history, "missing_children", None, None)
-ui.chart_with_numbers(
-    charts.series_chart(
-        children,
-        f"Children who went missing each month, {place}",
-        "Children per month",
-        context,
-        theme.DARK_PINK,
-        shown_from,
-    ),
-    series_table(children, in_range),
-    "children-missing",
-    "trends-missing-children",
-)
-repeat = blank_incomplete_windows(
-    cache.repeat_missing_by_month(history), cache.data_from(), "repeat_children"
-).rename({"repeat_children": "value"})
-ui.chart_with_numbers(
-    charts.series_chart(
-        repeat,
-        f"Repeat-missing children at each month end, {place}",
-        "Children",
-        context,
-        theme.ORANGE,
-        shown_from,
-    ),
-    series_table(repeat, in_range),
-    "repeat-missing-children",
-    "trends-repeat-missing",
-)
+breakdown(
+    cache.missing_table(role, history, ("month", "placement_type")),
+    "placement_type", "episodes", PLACEMENT_TYPES, theme.PLACEMENT_COLOURS,
+    f"Missing episodes each month by placement type, {place}", "Episodes per month",
+    "missing-episodes-by-placement", "trends-missing-placement",
+)  # fmt: skip
+series(
+    cache.monthly_series(role, history, "missing_children", None, None),
+    f"Children who went missing each month, {place}", "Children per month", theme.DARK_PINK,
+    "children-missing", "trends-missing-children",
+)  # fmt: skip
+repeat = cache.repeat_missing_series(role, history)
+series(
+    blank_incomplete_windows(repeat, cache.data_from(), "value"),
+    f"Repeat-missing children at each month end, {place}", "Children", theme.ORANGE,
+    "repeat-missing-children", "trends-repeat-missing",
+)  # fmt: skip
 st.caption(
     "Repeat missing: a child with 3 or more missing episodes in the 90 days to the month end."
 )
 
 st.header("Referrals")
-by_type = cache.referral_counts(history, ("month", "exploitation_type"))
-ui.chart_with_numbers(
-    charts.breakdown_chart(
-        by_type,
-        "exploitation_type",
-        "referrals",
-        EXPLOITATION_TYPES,
-        theme.EXPLOITATION_COLOURS,
-        f"Referrals each month by exploitation type, {place}",
-        "Referrals per month",
-        context,
-        shown_from,
-    ),
-    wide_table(by_type.filter(in_range), "exploitation_type", "referrals", EXPLOITATION_TYPES),
-    "referrals-by-type",
-    "trends-referrals-type",
-)
-by_agency = cache.referral_counts(history, ("month", "referring_agency"))
-ui.chart_with_numbers(
-    charts.breakdown_chart(
-        by_agency,
-        "referring_agency",
-        "referrals",
-        REFERRING_AGENCIES,
-        theme.AGENCY_COLOURS,
-        f"Referrals each month by referring agency, {place}",
-        "Referrals per month",
-        context,
-        shown_from,
-    ),
-    wide_table(by_agency.filter(in_range), "referring_agency", "referrals", REFERRING_AGENCIES),
-    "referrals-by-agency",
-    "trends-referrals-agency",
-)
+by_type, by_agency = cache.linked_referral_tables(role, history)
+breakdown(
+    by_type, "exploitation_type", "referrals", EXPLOITATION_TYPES, theme.EXPLOITATION_COLOURS,
+    f"Referrals each month by exploitation type, {place}", "Referrals per month",
+    "referrals-by-type", "trends-referrals-type",
+)  # fmt: skip
+breakdown(
+    by_agency, "referring_agency", "referrals", REFERRING_AGENCIES, theme.AGENCY_COLOURS,
+    f"Referrals each month by referring agency, {place}", "Referrals per month",
+    "referrals-by-agency", "trends-referrals-agency",
+)  # fmt: skip
 
 st.header("Children at risk (the risk cohort)")
-cohort = cache.cohort_counts(history, ("month", "risk_level"))
-ui.chart_with_numbers(
-    charts.breakdown_chart(
-        cohort,
-        "risk_level",
-        "children",
-        RISK_LEVELS,
-        theme.RISK_LEVEL_COLOURS,
-        f"Children at risk at each month end by risk level, {place}",
-        "Children at risk",
-        context,
-        shown_from,
-    ),
-    wide_table(cohort.filter(in_range), "risk_level", "children", RISK_LEVELS),
-    "cohort-by-level",
-    "trends-cohort",
-)
+breakdown(
+    cache.cohort_table(role, history, ("month", "risk_level")),
+    "risk_level", "children", RISK_LEVELS, theme.RISK_LEVEL_COLOURS,
+    f"Children at risk at each month end by risk level, {place}", "Children at risk",
+    "cohort-by-level", "trends-cohort",
+)  # fmt: skip

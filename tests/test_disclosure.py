@@ -9,7 +9,7 @@ import polars as pl
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from data_access.disclosure import OPEN, PUBLIC, TOTAL, Policy, hide_rolling, interior, suppress
+from data_access.disclosure import OPEN, TOTAL, Policy, hide_rolling, interior, suppress
 
 
 def table(rows: list[tuple], dims=("row", "col")) -> pl.DataFrame:  # noqa: ANN001

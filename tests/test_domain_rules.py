@@ -78,7 +78,11 @@ def test_ranked_gives_ties_the_same_best_rank():
 def test_map_table_fills_zero_for_quiet_areas_and_drops_outsiders():
     values = pl.DataFrame({"code": ["W1", "W3", "ZZ"], "value": [4, 7, 99]})
     table = map_table(values, {"W1": "One", "W2": "Two", "W3": "Three"})
-    assert table.rows() == [(1, "Three", "W3", 7), (2, "One", "W1", 4), (3, "Two", "W2", 0)]
+    assert table.rows() == [
+        (1, "Three", "W3", 7, False),
+        (2, "One", "W1", 4, False),
+        (3, "Two", "W2", 0, False),
+    ]
 
 
 def test_incomplete_windows_are_unknown_not_zero():

@@ -1,0 +1,66 @@
+"""Case list (MACE members only): children at risk at a month end, by pseudonymous id."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import polars as pl
+import streamlit as st
+
+from dashboard import cache, ui
+from dashboard.months import add_months, month_label, months_between
+from dashboard.vocab import EXPLOITATION_TYPES, RISK_LEVELS
+from data_access.sql import Scope
+
+ui.page_header(
+    "Case list (MACE)",
+    "Children open to the Risk Assessment Meeting at a month end, by pseudonymous id, for the "
+    "MACE meeting's review. Confidential: not for Area Committees or publication.",
+)
+role = ui.role()
+latest = cache.data_as_of().replace(day=1)
+with st.sidebar:
+    month = st.selectbox(
+        "At the end of",
+        list(reversed(months_between(add_months(latest, -23), latest))),
+        format_func=month_label,
+        key="cases-month",
+    )
+    area = ui.area_filter("cases-area")
+    levels = st.multiselect(
+        "Risk level", list(RISK_LEVELS), default=["significant"], format_func=RISK_LEVELS.get,
+        key="cases-levels",
+    )  # fmt: skip
+ui.audit_filters("Case list (MACE)", {"month": month, "area": area, "levels": levels})
+
+cases = cache.case_list(role, Scope(month, month, area_code=area))
+if levels:
+    cases = cases.filter(pl.col("risk_level").is_in(levels))
+as_at = cache.data_as_of() if month == latest else add_months(month, 1) - timedelta(days=1)
+table = cases.select(
+    pl.col("pseudo_id").alias("Child (pseudonymous id)"),
+    pl.col("risk_level").replace_strict(RISK_LEVELS, default="").alias("Risk level"),
+    pl.col("types")
+    .fill_null("")
+    .map_elements(
+        lambda codes: ", ".join(
+            EXPLOITATION_TYPES.get(c, c) for c in sorted(codes.split(",")) if c
+        ),
+        return_dtype=pl.String,
+    )
+    .alias("Exploitation types"),
+    pl.col("ward").alias("Ward"),
+    pl.col("area").alias("Area Committee"),
+    pl.col("assessed_on").alias("At this level since"),
+    ((pl.lit(as_at) - pl.col("assessed_on")).dt.total_days()).alias("Days at this level"),
+)
+st.metric(f"Children listed at the end of {month_label(month)}", f"{table.height:,}")
+st.dataframe(
+    table,
+    hide_index=True,
+    column_config={"At this level since": st.column_config.DateColumn(format="D MMM YYYY")},
+)
+st.caption(
+    "Ids are pseudonymous: they cannot be turned back into a name without the source systems. "
+    "This page is not cached and is available to MACE members only."
+)
