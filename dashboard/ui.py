@@ -24,6 +24,7 @@ SYNTHETIC_BANNER = (
 ENTRYPOINT_FLAG = "_entrypoint_ran"
 VIEWER_KEY = "_viewer"
 LAST_PAGE_KEY = "_audit_last_page"
+LAST_ROLE_KEY = "_audit_last_role"
 LAST_FILTERS_KEY = "_audit_last_filters"
 
 
@@ -37,7 +38,11 @@ def role() -> RoleScope:
 
 
 def audit_page_view(person: Viewer, page_title: str) -> None:
-    """One 'view' event each time a person arrives on a page (not on every rerun)."""
+    """A 'login' event when a person starts or changes role, and one 'view' event each time
+    they arrive on a page (not on every rerun)."""
+    if st.session_state.get(LAST_ROLE_KEY) != person.audit_role:
+        st.session_state[LAST_ROLE_KEY] = person.audit_role
+        cache.record_audit(person, "login", page_title, {"role": person.audit_role})
     key = (person.email, person.audit_role, page_title)
     if st.session_state.get(LAST_PAGE_KEY) != key:
         st.session_state[LAST_PAGE_KEY] = key

@@ -3,9 +3,39 @@
 from __future__ import annotations
 
 import argparse
+import getpass
+import socket
+import sys
 from pathlib import Path
 
+from dashboard.roles import ROLES
+from data_access import audit
 from data_access.engine import make_engine, migrate
+from data_access.users import add_role, list_users, remove_role
+from geo.areas import AREA_COMMITTEES
+
+
+def _cli_user() -> str:
+    return f"{getpass.getuser()}@{socket.gethostname()} (command line)"
+
+
+def _users(engine, args: argparse.Namespace) -> int:  # noqa: ANN001
+    migrate(engine)
+    try:
+        with engine.begin() as connection:
+            if args.user_action == "add":
+                add_role(connection, args.email, args.role, args.area)
+                print(f"{args.email}: {args.role}{' ' + args.area if args.area else ''} granted")
+            elif args.user_action == "remove":
+                count = remove_role(connection, args.email, args.role)
+                print(f"{count} role(s) removed from {args.email}")
+            else:
+                for email, role, area in list_users(connection).iter_rows():
+                    print(f"{email:40s} {role:16s} {area}")
+    except ValueError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -16,6 +46,21 @@ def main(argv: list[str] | None = None) -> int:
     export = commands.add_parser("export", help="write the monthly aggregates as CSV")
     export.add_argument("--out", type=Path, required=True, help="folder to write the CSV files to")
     export.add_argument("--vintage", default="2004", help="ward set (default 2004)")
+    export.add_argument(
+        "--for-publication",
+        action="store_true",
+        help="apply Area Committee disclosure control (counts 1-4 and what reveals them as c)",
+    )
+    users_cmd = commands.add_parser("users", help="manage who holds which role")
+    user_actions = users_cmd.add_subparsers(dest="user_action", required=True)
+    add = user_actions.add_parser("add", help="give a user a role")
+    add.add_argument("email")
+    add.add_argument("--role", required=True, choices=list(ROLES))
+    add.add_argument("--area", choices=list(AREA_COMMITTEES), help="for --role area_committee")
+    remove = user_actions.add_parser("remove", help="take a role (or every role) away")
+    remove.add_argument("email")
+    remove.add_argument("--role", choices=list(ROLES))
+    user_actions.add_parser("list", help="everyone and their roles")
     args = parser.parse_args(argv)
 
     engine = make_engine()
@@ -34,8 +79,20 @@ def main(argv: list[str] | None = None) -> int:
 
         migrate(engine)
         with engine.connect() as connection:
-            for path in write_exports(connection, args.out, args.vintage):
-                print(path)
+            paths = write_exports(connection, args.out, args.vintage, args.for_publication)
+        for path in paths:
+            print(path)
+        with engine.begin() as connection:
+            audit.record(
+                connection,
+                _cli_user(),
+                "command line",
+                "export",
+                "python -m data_access export",
+                {"out": str(args.out), "for_publication": args.for_publication},
+            )
+    elif args.command == "users":
+        return _users(engine, args)
     return 0
 
 

@@ -78,7 +78,7 @@ def names(level: str, vintage: str = "2004") -> dict[str, str]:
 
 
 def view_for(
-    bounds: tuple[float, float, float, float], width_px: int = 760, height_px: int = 560
+    bounds: tuple[float, float, float, float], width_px: int = 560, height_px: int = 520
 ) -> MapView:
     """Centre and zoom that fit lon/lat bounds into a map of the given size (MapLibre, 512 px tiles)."""
     min_lon, min_lat, max_lon, max_lat = bounds

@@ -162,7 +162,7 @@ with table_column:
         height=560,
         column_config={
             "Rank": st.column_config.Column(width="small"),
-            "Name": st.column_config.TextColumn(width="large"),
+            "Name": st.column_config.TextColumn(width="medium"),
             "ONS code": st.column_config.TextColumn(width="small"),
             "Value": (
                 st.column_config.NumberColumn(format="localized", width="small")

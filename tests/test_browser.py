@@ -15,6 +15,7 @@ from collections.abc import Iterator
 
 import pytest
 
+from dashboard.roles import ROLE_HELP, ROLES
 from tests.conftest import ARTIFACTS, REPO_ROOT
 
 pytestmark = pytest.mark.browser
@@ -124,3 +125,102 @@ def test_clicking_a_ward_on_the_map_shows_its_trend(server, browser):
         page.screenshot(path=str(ARTIFACTS / "browser-map-selected.png"), full_page=True)
     finally:
         page.close()
+
+
+def choose_role(page, role_label: str) -> None:  # noqa: ANN001
+    """Demo mode: pick a role in the sidebar, as a person would."""
+    picker = page.locator("[data-testid='stSidebar'] [data-testid='stSelectbox']").filter(
+        has_text="View as"
+    )
+    picker.first.click()
+    page.get_by_role("option", name=role_label, exact=True).click()
+    role = next(key for key, label in ROLES.items() if role_label.startswith(label))
+    page.wait_for_function(
+        "txt => document.querySelector('[data-testid=stSidebar]').innerText.includes(txt)",
+        arg=ROLE_HELP[role],
+        timeout=30_000,
+    )
+    page.wait_for_timeout(2000)
+
+
+def go_to(page, link_text: str) -> None:  # noqa: ANN001
+    """Follow a sidebar link (a role with a single page has no page list: it is already open)."""
+    links = page.locator("[data-testid='stSidebarNav'] a").filter(has_text=link_text)
+    if links.count():
+        links.first.click()
+    page.wait_for_function(
+        "t => [...document.querySelectorAll('h1')].some(h => h.innerText.includes(t))",
+        arg=link_text.split(" (")[0],
+        timeout=60_000,
+    )
+    page.wait_for_timeout(2500)
+
+
+@pytest.mark.parametrize(
+    ("role_label", "visits", "must_not_see"),
+    [
+        ("MACE member", ["Case list (MACE)", "Map"], []),
+        ("Area Committee: Bradford South", ["Map", "Trends"], ["Case list", "Audit log"]),
+        ("Data manager", ["Audit log"], ["Overview", "Trends", "Case list"]),
+        ("Strategic lead", ["Overview"], ["Case list", "Audit log"]),
+    ],
+)
+def test_each_role_in_demo_mode(server, browser, role_label, visits, must_not_see):
+    page = open_and_wait(browser, server, 0 if role_label == "Data manager" else 1)
+    try:
+        choose_role(page, role_label)
+        nav_list = page.locator("[data-testid='stSidebarNav']")
+        nav = nav_list.inner_text() if nav_list.count() else ""
+        for title in must_not_see:
+            assert title not in nav
+        for title in visits:
+            go_to(page, title)
+            assert page.locator("[data-testid='stException']").count() == 0
+            body = page.inner_text("body")
+            assert "DEMO — NO LOGIN" in body
+            # the pseudonymised case list is on the MACE page and nowhere else
+            assert ("Children listed at the end of" in body) == title.startswith("Case list")
+            slug = role_label.split(":")[-1].strip().lower().replace(" ", "-")
+            page.screenshot(
+                path=str(
+                    ARTIFACTS
+                    / f"browser-role-{slug}-{title.split(' (')[0].lower().replace(' ', '-')}.png"
+                ),
+                full_page=True,
+            )
+    finally:
+        page.close()
+
+
+def test_a_page_outside_the_role_cannot_be_opened_by_url(server, browser):
+    page = open_and_wait(browser, f"{server}/cases", 1)  # default demo role: strategic lead
+    try:
+        assert "Case list" not in page.inner_text("h1")
+        assert "Children listed at the end of" not in page.inner_text("body")
+    finally:
+        page.close()
+
+
+def test_page_views_and_downloads_are_audited(server, browser, demo_db_url):
+    from data_access import audit
+    from data_access.engine import make_engine
+
+    engine = make_engine(demo_db_url)
+    with engine.connect() as c:
+        before = audit.events(c).height
+    page = open_and_wait(browser, server, 1)
+    try:
+        go_to(page, "Trends")
+        page.get_by_text("Show the numbers behind this chart").first.click()
+        with page.expect_download() as download:
+            page.get_by_role("button", name="Download these numbers (CSV)").first.click()
+        assert download.value.suggested_filename.endswith(".csv")
+        page.wait_for_timeout(1500)
+    finally:
+        page.close()
+    with engine.connect() as c:
+        events = audit.events(c)
+    new = events.head(events.height - before)
+    pairs = set(zip(new["action"], new["page"], strict=True))
+    assert ("view", "Overview") in pairs and ("view", "Trends") in pairs
+    assert any(action == "export" for action, _ in pairs)
