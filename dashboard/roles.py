@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from data_access.disclosure import OPEN, PUBLIC, Policy
+from data_access.config import suppression_threshold
+from data_access.disclosure import OPEN, Policy
 
 ROLES: dict[str, str] = {
     "mace": "MACE member",
@@ -53,8 +54,10 @@ class RoleScope:
 
     @property
     def policy(self) -> Policy:
-        """Area Committee views are public: small numbers are suppressed."""
-        return PUBLIC if self.role == "area_committee" else OPEN
+        """Area Committee views are public: small numbers are suppressed (threshold a setting)."""
+        if self.role != "area_committee":
+            return OPEN
+        return Policy(suppress=True, threshold=suppression_threshold())
 
     @property
     def sees_cases(self) -> bool:

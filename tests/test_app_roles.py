@@ -192,18 +192,47 @@ def test_login_required_when_an_identity_provider_is_configured(app_env):
     assert not at.get("plotly_chart")
 
 
-def test_logged_in_user_gets_their_roles_from_the_store(app_env):
+@pytest.mark.parametrize(
+    ("email", "grants", "expected_pages"),
+    [
+        ("chair@police.uk", [("mace", None)], {"overview.py", "map.py", "trends.py", "objectives.py", "cases.py"}),
+        ("lead@bradford.gov.uk", [("strategic_lead", None)], {"overview.py", "map.py", "trends.py", "objectives.py"}),
+        ("councillor@bradford.gov.uk", [("area_committee", "WEST")], {"overview.py", "map.py", "trends.py", "objectives.py"}),
+        ("data@bradford.gov.uk", [("data_manager", None)], {"audit.py"}),
+    ],
+)  # fmt: skip
+def test_logged_in_user_gets_their_roles_from_the_store(app_env, email, grants, expected_pages):
     engine = make_engine(app_env)
     with engine.begin() as c:
-        users.add_role(c, "councillor@bradford.gov.uk", "area_committee", "WEST")
+        for role, area in grants:
+            users.add_role(c, email, role, area)
     at = app()
     at.secrets["auth"] = AUTH
-    at.user = {"is_logged_in": True, "email": "councillor@bradford.gov.uk"}
+    at.user = {"is_logged_in": True, "email": email}
     at.run()
     assert not at.exception
-    assert registered_pages(at) == {"overview.py", "map.py", "trends.py", "objectives.py"}
+    assert registered_pages(at) == expected_pages
     assert not any("DEMO" in e.value for e in at.error)
-    assert at.selectbox(key="overview-area").options == ["Bradford West", "Whole district (totals)"]
+    assert [b.label for b in at.sidebar.button] == ["Sign out"]
+    if grants[0][0] == "area_committee":
+        assert at.selectbox(key="overview-area").options == [
+            "Bradford West",
+            "Whole district (totals)",
+        ]
+
+
+def test_a_user_with_two_roles_chooses_which_to_view_as(app_env):
+    engine = make_engine(app_env)
+    with engine.begin() as c:
+        users.add_role(c, "both@bradford.gov.uk", "strategic_lead")
+        users.add_role(c, "both@bradford.gov.uk", "area_committee", "SHIPLEY")
+    at = app({"viewing-as": RoleScope("area_committee", "SHIPLEY")})
+    at.secrets["auth"] = AUTH
+    at.user = {"is_logged_in": True, "email": "both@bradford.gov.uk"}
+    at.run()
+    assert not at.exception
+    assert len(at.selectbox(key="viewing-as").options) == 2
+    assert at.selectbox(key="overview-area").options == ["Shipley", "Whole district (totals)"]
 
 
 def test_logged_in_user_without_a_role_is_turned_away(app_env):

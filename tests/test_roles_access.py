@@ -35,6 +35,15 @@ def test_role_scopes_and_their_pages():
     assert Viewer("a@b.c", SOUTH, demo=True).audit_role == "area_committee:SOUTH (demo)"
 
 
+def test_suppression_threshold_is_a_setting(monkeypatch):
+    assert SOUTH.policy.threshold == 5
+    monkeypatch.setenv("DASHBOARD_SUPPRESSION_THRESHOLD", "10")
+    assert SOUTH.policy.threshold == 10 and SOUTH.policy.hides(9) and not SOUTH.policy.hides(0)
+    monkeypatch.setenv("DASHBOARD_SUPPRESSION_THRESHOLD", "1")
+    with pytest.raises(ValueError):
+        _ = SOUTH.policy
+
+
 def test_area_committee_sees_own_area_and_district_totals_only(demo_engine):
     with demo_engine.connect() as c:
         authorise_aggregate(c, SOUTH, Scope(OCT, OCT, area_code="SOUTH"), ("ward_code",))
