@@ -28,6 +28,9 @@ ALL_PAGES = {
         icon=":material/flag:",
         url_path="objectives",
     ),
+    "briefing": st.Page(
+        "pages/briefing.py", title="Area briefing", icon=":material/slideshow:", url_path="briefing"
+    ),
     "cases": st.Page(
         "pages/cases.py", title="Case list (MACE)", icon=":material/group:", url_path="cases"
     ),

@@ -15,8 +15,9 @@ from sqlalchemy import Engine
 
 from dashboard.charts import ChartContext
 from dashboard.roles import RoleScope, Viewer
-from data_access import audit, protected, queries, users
+from data_access import audit, briefing, protected, queries, users
 from data_access.access import authorise_audit
+from data_access.briefing import BriefingFigures, BriefingPeriod
 from data_access.engine import make_engine
 from data_access.sql import Scope
 from data_access.store import ensure_store
@@ -144,6 +145,13 @@ def area_values(
 ) -> pl.DataFrame:
     with engine().connect() as connection:
         return protected.area_values(connection, role, scope, metric, geography, codes, risk_level)
+
+
+@st.cache_data(ttl=QUERY_TTL, show_spinner="Preparing the briefing…", max_entries=32)
+def briefing_figures(area_code: str, end: date) -> BriefingFigures:
+    """Always suppressed as for a public meeting, so one cache entry serves every role."""
+    with engine().connect() as connection:
+        return briefing.briefing_figures(connection, area_code, BriefingPeriod(end))
 
 
 def case_list(role: RoleScope, scope: Scope) -> pl.DataFrame:

@@ -26,7 +26,7 @@ ROLE_HELP: dict[str, str] = {
     "data_manager": "The audit log (and data imports).",
 }
 
-DASHBOARD_PAGES = ("overview", "map", "trends", "objectives")
+DASHBOARD_PAGES = ("overview", "map", "trends", "objectives", "briefing")
 PAGES_BY_ROLE: dict[str, tuple[str, ...]] = {
     "mace": (*DASHBOARD_PAGES, "cases"),
     "strategic_lead": DASHBOARD_PAGES,

@@ -29,7 +29,9 @@ LAST_FILTERS_KEY = "_audit_last_filters"
 
 
 def viewer() -> Viewer:
-    """The viewer app.py identified for this run."""
+    """The viewer app.py identified for this run (reruns through app.py if it has not run)."""
+    if VIEWER_KEY not in st.session_state:
+        ensure_entrypoint()
     return st.session_state[VIEWER_KEY]
 
 

@@ -59,20 +59,35 @@ def suppress(
     ``levels`` fixes each dimension's categories (missing combinations are true zeros); by default
     the values present are used. ``force_hidden`` lists cells (totals included) that must be hidden,
     for example a monthly total already hidden in another table on the same page.
-    Returns columns ``*dims, value, suppressed``; with ``policy.suppress`` false nothing is hidden.
+    Returns columns ``*dims, value, suppressed, reason``: ``reason`` is "small" for a count under
+    the threshold (which may be described as "fewer than 5") and "secondary" for a cell hidden only
+    to protect another (which must not be described at all). With ``policy.suppress`` false
+    nothing is hidden.
     """
     dims = list(dims)
     level_lists = _levels(frame, dims, levels)
     cells = _extended_cells(frame, dims, value, level_lists)
     hidden: set[Cell] = set()
+    small: set[Cell] = set()
     if policy.suppress:
-        hidden = {cell for cell, count in cells.items() if 0 < count < policy.threshold}
-        hidden |= {tuple(c) for c in force_hidden if tuple(c) in cells}
+        small = {cell for cell, count in cells.items() if 0 < count < policy.threshold}
+        hidden = small | {tuple(c) for c in force_hidden if tuple(c) in cells}
         hidden = _secondary(cells, hidden, _lines(level_lists))
     rows = [
-        (*cell, None if cell in hidden else count, cell in hidden) for cell, count in cells.items()
+        (
+            *cell,
+            None if cell in hidden else count,
+            cell in hidden,
+            ("small" if cell in small else "secondary") if cell in hidden else None,
+        )
+        for cell, count in cells.items()
     ]
-    schema = {**{d: pl.String for d in dims}, value: pl.Int64, "suppressed": pl.Boolean}
+    schema = {
+        **{d: pl.String for d in dims},
+        value: pl.Int64,
+        "suppressed": pl.Boolean,
+        "reason": pl.String,
+    }
     return pl.DataFrame(rows, schema=schema, orient="row")
 
 

@@ -87,7 +87,7 @@ def view_for(
     lat_span = max(max_lat - min_lat, 1e-4) / math.cos(lat_rad)
     zoom_x = math.log2(width_px * 360 / (512 * lon_span))
     zoom_y = math.log2(height_px * 360 / (512 * lat_span))
-    zoom = round(min(zoom_x, zoom_y) - 0.25, 2)
+    zoom = round(min(zoom_x, zoom_y) - 0.45, 2)
     return MapView(lat=(min_lat + max_lat) / 2, lon=(min_lon + max_lon) / 2, zoom=zoom)
 
 

@@ -224,3 +224,30 @@ def test_page_views_and_downloads_are_audited(server, browser, demo_db_url):
     pairs = set(zip(new["action"], new["page"], strict=True))
     assert ("view", "Overview") in pairs and ("view", "Trends") in pairs
     assert any(action == "export" for action, _ in pairs)
+
+
+def test_briefing_slides_in_presentation_mode(server, browser):
+    """Step through the six slides with the keyboard, as an officer would on the big screen."""
+    page = open_and_wait(browser, f"{server}/briefing", 0)
+    try:
+        choose_role(page, "Area Committee: Bradford South")
+        page.get_by_text("Presentation mode").click()
+        page.wait_for_function(
+            "() => getComputedStyle(document.querySelector('[data-testid=stSidebar]')).display"
+            " === 'none'",
+            timeout=30_000,
+        )
+        for number in range(1, 7):
+            page.wait_for_function(
+                "n => document.body.innerText.includes(`Slide ${n} of 6`)",
+                arg=number,
+                timeout=30_000,
+            )
+            page.wait_for_timeout(2500)
+            assert page.locator("[data-testid='stException']").count() == 0
+            page.screenshot(path=str(ARTIFACTS / f"browser-briefing-slide-{number}.png"))
+            page.keyboard.press("ArrowRight")
+        body = page.inner_text("body")
+        assert "Definitions and data notes" in body and "synthetic demo data" in body
+    finally:
+        page.close()

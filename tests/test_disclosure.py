@@ -58,7 +58,7 @@ def recoverable_cells(result: pl.DataFrame, dims: list[str]) -> list[tuple]:
 def test_primary_suppression_hides_one_to_four_and_shows_zero():
     result = suppress(table([("a", "x", 0), ("a", "y", 3), ("b", "x", 7), ("b", "y", 9)]),
                       ["row", "col"], "n")  # fmt: skip
-    cells = {(r, c): (n, s) for r, c, n, s in result.iter_rows()}
+    cells = {(r, c): (n, s) for r, c, n, s, _ in result.iter_rows()}
     assert cells[("a", "x")] == (0, False)
     assert cells[("a", "y")] == (None, True)
     assert all(n is None or n == 0 or n >= 5 for n, _ in cells.values())
@@ -71,6 +71,10 @@ def test_secondary_suppression_protects_a_lone_small_cell_in_a_row():
     hidden = set(result.filter("suppressed").select("month", "type").iter_rows())
     assert ("2024-01", "cse") in hidden
     assert ("2024-01", "hsb") in hidden  # the next smallest goes too
+    reasons = dict(((m, t), r) for m, t, r in result.select("month", "type", "reason").iter_rows())
+    assert reasons[("2024-01", "cse")] == "small"
+    assert reasons[("2024-01", "hsb")] == "secondary"
+    assert reasons[("2024-01", "cce")] is None
     assert ("2024-01", "cce") not in hidden
     assert recoverable_cells(result, ["month", "type"]) == []
 
@@ -87,7 +91,7 @@ def test_one_dimensional_table_with_its_total():
 def test_open_policy_hides_nothing_and_adds_margins():
     result = suppress(table([("a", "x", 1), ("b", "y", 2)]), ["row", "col"], "n", OPEN)
     assert not result["suppressed"].any()
-    assert dict(((r, c), n) for r, c, n, _ in result.iter_rows())[(TOTAL, TOTAL)] == 3
+    assert dict(((r, c), n) for r, c, n, _, _ in result.iter_rows())[(TOTAL, TOTAL)] == 3
     assert interior(result, ["row", "col"]).height == 4  # zeros filled for missing combinations
 
 
@@ -126,7 +130,7 @@ def test_random_two_way_tables_are_safe(data, n_rows, n_cols):
     assert recoverable_cells(result, ["row", "col"]) == []
     # the visible interior and margins are the true figures
     truth = {(r, c): n for r, c, n in rows}
-    for r, c, n, hidden in result.iter_rows():
+    for r, c, n, hidden, _ in result.iter_rows():
         if not hidden and r != TOTAL and c != TOTAL:
             assert n == truth[(r, c)]
 

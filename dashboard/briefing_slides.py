@@ -1,0 +1,203 @@
+"""The briefing's charts and tables, built once and used by both the slides and the PDF pack."""
+
+from __future__ import annotations
+
+import plotly.graph_objects as go
+import polars as pl
+
+from dashboard import charts, theme
+from dashboard.formatting import format_count
+from dashboard.mapdata import map_table
+from dashboard.objectives import objective_summary
+from dashboard.tables import split_table
+from dashboard.vocab import RAG_MARKERS, RAG_STATUSES, RISK_LEVELS
+from data_access.briefing import BriefingFigures, Headline
+from data_access.disclosure import TOTAL
+from geo import boundaries
+
+SLIDE_TITLES = (
+    "Headline figures",
+    "Where: the area's wards",
+    "Trends in the area",
+    "What partners are doing",
+    "Services reaching the area",
+    "Definitions and data notes",
+)
+
+SERVICES = (
+    ("Trusted Relationships", "one-to-one and group work with young people at risk (Barnardo's, "
+     "JAMES, e;merge, Project 6, Bradford YMCA)"),
+    ("Turnaround", "early support for children on the edge of the youth justice system"),
+    ("Breaking the Cycle", "funded by the Violence Reduction Unit"),
+    ("Supporting Families against Youth Crime", "key-worker support for ages 6 to 13"),
+    ("Youth Service locality teams", "detached and centre-based youth work in every area"),
+    ("Bradford District Police Cyber Team", "online safety sessions for schools and parents"),
+)  # fmt: skip
+
+DEFINITIONS = (
+    ("Child exploitation (CE)", "An individual or group takes advantage of an imbalance of power "
+     "to coerce, control, manipulate or deceive a child under 18, in exchange for something the "
+     "child needs or wants, for the gain of the perpetrator, or through violence or its threat. "
+     "It can happen online."),
+    ("Child sexual exploitation (CSE)", "A form of child sexual abuse: a child is coerced, "
+     "manipulated or deceived into sexual activity."),
+    ("Child criminal exploitation (CCE)", "A child is coerced, manipulated or deceived into "
+     "criminal activity, such as moving drugs or money."),
+    ("County lines", "Gangs moving illegal drugs from one area to another using dedicated phone "
+     "lines, often using children and vulnerable adults to carry and store drugs and money."),
+    ("Cuckooing", "Criminals take over the home of a vulnerable person to use as a base."),
+    ("Human trafficking", "Arranging or helping the travel of a person in order to exploit them; "
+     "for a child, consent is irrelevant."),
+    ("Harmful sexual behaviour", "Sexual behaviour by children and young people that is not "
+     "appropriate for their development and may be harmful or abusive."),
+    ("Risk levels", "After a referral, professionals use the Risk Assessment Tool to assess a "
+     "child as at emerging, moderate or significant risk; the Risk Assessment Meeting tracks "
+     "every child at any level."),
+)  # fmt: skip
+
+
+def data_notes(threshold: int, synthetic: bool) -> list[str]:
+    notes = [
+        f"Numbers from 1 to {threshold - 1} are not shown (marked c), nor any number that would "
+        "let one be worked out from the totals. Zero is shown.",
+        "Children at risk are counted at the end of the month. Referrals and missing episodes are "
+        "counted in the area where they happened. 'Children who went missing' counts each child "
+        "once in the period.",
+        "Ward shapes are approximate, derived from ONS postcode points. Contains OS data © Crown "
+        "copyright and database right; contains Royal Mail data © Royal Mail copyright and "
+        "database right; source: Office for National Statistics, Open Government Licence v3.0.",
+    ]
+    if synthetic:
+        notes.insert(0, "These figures are synthetic demo data. No real child is described.")
+    return notes
+
+
+def headline_rows(figures: BriefingFigures, threshold: int) -> list[list[str]]:
+    """Rows of the headline table: measure, area last year, area this year, district both."""
+
+    def shown(figure) -> str:  # noqa: ANN001
+        return format_count(figure.value)
+
+    rows = []
+    for headline in (figures.cohort, *figures.headlines):
+        rows.append(
+            [
+                headline.label,
+                shown(headline.area["previous"]),
+                shown(headline.area["current"]),
+                _change_text(headline, "area"),
+                shown(headline.district["previous"]),
+                shown(headline.district["current"]),
+                _change_text(headline, "district"),
+            ]
+        )
+    return rows
+
+
+def _change_text(headline: Headline, where: str) -> str:
+    values = headline.area if where == "area" else headline.district
+    before, after = values["previous"].value, values["current"].value
+    if before is None or after is None:
+        return "c"
+    if before == 0:
+        return "—"
+    pct = 100 * (after - before) / before
+    return "no change" if round(pct) == 0 else f"{'+' if pct > 0 else '-'}{abs(pct):.0f}%"
+
+
+def map_figure(figures: BriefingFigures, context: charts.ChartContext) -> go.Figure:
+    """The area's wards by referrals in the period, the rest of the district greyed."""
+    ward_names = boundaries.names("ward")
+    values = figures.ward_referrals.filter(pl.col("code") != TOTAL)
+    names = {code: ward_names[code] for code in values["code"].to_list()}
+    table = map_table(values, names)
+    layer = boundaries.geojson("ward")
+    shown = {
+        "type": "FeatureCollection",
+        "features": [f for f in layer["features"] if f["id"] in names],
+    }
+    rest = {
+        "type": "FeatureCollection",
+        "features": [f for f in layer["features"] if f["id"] not in names],
+    }
+    hidden = frozenset(table.filter(pl.col("suppressed"))["code"].to_list())
+    view = boundaries.view_of("ward", codes=frozenset(names))
+    return charts.choropleth(
+        shown,
+        table,
+        f"Referrals by ward, {figures.area_name}, {figures.period.label()}",
+        "Referrals",
+        context,
+        view.center,
+        view.zoom,
+        outline=boundaries.outline("ward", frozenset(names)),
+        context_geojson=rest,
+        hidden_hatch=boundaries.hatch("ward", hidden) if hidden else None,
+    )
+
+
+def ward_rows(figures: BriefingFigures) -> list[list[str]]:
+    ward_names = boundaries.names("ward")
+    values = figures.ward_referrals.filter(pl.col("code") != TOTAL)
+    table = map_table(values, {c: ward_names[c] for c in values["code"].to_list()})
+    return [[name, format_count(value)] for _, name, _, value, _ in table.iter_rows()]
+
+
+def trend_figures(figures: BriefingFigures, context: charts.ChartContext) -> list[go.Figure]:
+    """Referrals, missing episodes and the risk cohort for the area over two years."""
+    name = figures.area_name
+    cells, totals = split_table(figures.cohort_trend, "month", "risk_level", "children")
+    return [
+        charts.series_chart(
+            figures.referral_trend.select("month", "value"),
+            f"Referrals each month, {name}", "Referrals per month", context,
+        ),
+        charts.series_chart(
+            figures.missing_trend.select("month", "value"),
+            f"Missing episodes each month, {name}", "Episodes per month", context,
+            theme.DARK_PINK,
+        ),
+        charts.breakdown_chart(
+            cells, "risk_level", "children", RISK_LEVELS, theme.RISK_LEVEL_COLOURS,
+            f"Children at risk at each month end by level, {name}", "Children at risk", context,
+            totals=totals,
+        ),
+    ]  # fmt: skip
+
+
+def objectives_rows(
+    figures: BriefingFigures, per_objective: int = 3, markers: bool = True
+) -> list[dict]:
+    """Each objective with its RAG counts and up to three actions (those needing attention first).
+
+    ``markers`` adds the status symbols (● ▲ ■ ✔) for screens; the PDF's standard fonts lack them,
+    and the status words are there anyway.
+    """
+
+    def mark(status: str) -> str:
+        return f"{RAG_MARKERS[status]} " if markers else ""
+
+    summary = objective_summary(figures.actions)
+    order = {"off_track": 0, "at_risk": 1, "on_track": 2, "done": 3}
+    rows = []
+    for card in summary.iter_rows(named=True):
+        actions = (
+            figures.actions.filter(pl.col("objective_number") == card["objective_number"])
+            .with_columns(pl.col("status").replace_strict(order, default=9).alias("_order"))
+            .sort("_order", "due_on")
+            .head(per_objective)
+        )
+        rows.append(
+            {
+                "title": f"{card['objective_number']}. {card['objective']}",
+                "counts": " · ".join(
+                    f"{mark(s)}{RAG_STATUSES[s]}: {card[s]}" for s in RAG_STATUSES
+                ),
+                "actions": [
+                    f"{mark(a['status'])}{a['action']} ({a['lead_agency']}; "
+                    f"{RAG_STATUSES[a['status']].lower()})"
+                    for a in actions.iter_rows(named=True)
+                ],
+            }
+        )
+    return rows
