@@ -91,11 +91,17 @@ def visible_counts(at: AppTest) -> list[int]:
 @pytest.mark.parametrize(
     ("role", "expected"),
     [
-        (RoleScope("mace"), {"overview.py", "map.py", "trends.py", "objectives.py", "cases.py"}),
-        (RoleScope("strategic_lead"), {"overview.py", "map.py", "trends.py", "objectives.py"}),
+        (
+            RoleScope("mace"),
+            {"overview.py", "map.py", "trends.py", "objectives.py", "briefing.py", "cases.py"},
+        ),
+        (
+            RoleScope("strategic_lead"),
+            {"overview.py", "map.py", "trends.py", "objectives.py", "briefing.py"},
+        ),
         (
             RoleScope("area_committee", "EAST"),
-            {"overview.py", "map.py", "trends.py", "objectives.py"},
+            {"overview.py", "map.py", "trends.py", "objectives.py", "briefing.py"},
         ),
         (RoleScope("data_manager"), {"audit.py"}),
     ],
@@ -195,9 +201,9 @@ def test_login_required_when_an_identity_provider_is_configured(app_env):
 @pytest.mark.parametrize(
     ("email", "grants", "expected_pages"),
     [
-        ("chair@police.uk", [("mace", None)], {"overview.py", "map.py", "trends.py", "objectives.py", "cases.py"}),
-        ("lead@bradford.gov.uk", [("strategic_lead", None)], {"overview.py", "map.py", "trends.py", "objectives.py"}),
-        ("councillor@bradford.gov.uk", [("area_committee", "WEST")], {"overview.py", "map.py", "trends.py", "objectives.py"}),
+        ("chair@police.uk", [("mace", None)], {"overview.py", "map.py", "trends.py", "objectives.py", "briefing.py", "cases.py"}),
+        ("lead@bradford.gov.uk", [("strategic_lead", None)], {"overview.py", "map.py", "trends.py", "objectives.py", "briefing.py"}),
+        ("councillor@bradford.gov.uk", [("area_committee", "WEST")], {"overview.py", "map.py", "trends.py", "objectives.py", "briefing.py"}),
         ("data@bradford.gov.uk", [("data_manager", None)], {"audit.py"}),
     ],
 )  # fmt: skip
