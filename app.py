@@ -31,6 +31,18 @@ ALL_PAGES = {
     "briefing": st.Page(
         "pages/briefing.py", title="Area briefing", icon=":material/slideshow:", url_path="briefing"
     ),
+    "hotspots": st.Page(
+        "pages/hotspots.py",
+        title="Hot spots (MACE)",
+        icon=":material/location_on:",
+        url_path="hotspots",
+    ),
+    "meeting": st.Page(
+        "pages/mace_meeting.py",
+        title="MACE meeting",
+        icon=":material/groups:",
+        url_path="meeting",
+    ),
     "cases": st.Page(
         "pages/cases.py", title="Case list (MACE)", icon=":material/group:", url_path="cases"
     ),

@@ -15,7 +15,7 @@ from sqlalchemy import Engine
 
 from dashboard.charts import ChartContext
 from dashboard.roles import RoleScope, Viewer
-from data_access import audit, briefing, protected, queries, users
+from data_access import audit, briefing, mace, protected, queries, users
 from data_access.access import authorise_audit
 from data_access.briefing import BriefingFigures, BriefingPeriod
 from data_access.engine import make_engine
@@ -158,6 +158,45 @@ def case_list(role: RoleScope, scope: Scope) -> pl.DataFrame:
     """Not cached: case-level rows never sit in a cache another role could reach."""
     with engine().connect() as connection:
         return protected.case_list(connection, role, scope)
+
+
+@st.cache_data(ttl=QUERY_TTL, show_spinner="Finding hot spots…", max_entries=64)
+def hot_spot_counts(role: RoleScope, end: date, metric: str, geography: str) -> pl.DataFrame:
+    with engine().connect() as connection:
+        return mace.hot_spot_counts(connection, role, end, metric, geography)
+
+
+@st.cache_data(ttl=QUERY_TTL, max_entries=8)
+def locations(role: RoleScope) -> pl.DataFrame:
+    with engine().connect() as connection:
+        return mace.locations(connection, role)
+
+
+@st.cache_data(ttl=QUERY_TTL, max_entries=8)
+def mace_meetings() -> list[date]:
+    with engine().connect() as connection:
+        return mace.meetings(connection)
+
+
+@st.cache_data(ttl=QUERY_TTL, max_entries=32)
+def meeting_view(role: RoleScope, held_on: date) -> mace.MeetingView:
+    with engine().connect() as connection:
+        return mace.meeting_view(connection, role, held_on)
+
+
+def location_notes(role: RoleScope, location_id: int) -> pl.DataFrame:
+    with engine().connect() as connection:
+        return mace.notes_for(connection, role, location_id)
+
+
+def mace_write(function, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003, ANN201
+    """Run one MACE write in its own transaction, then drop the cached MACE views so the next
+    viewer (in any session) sees the change at once."""
+    with engine().begin() as connection:
+        result = function(connection, *args, **kwargs)
+    for cached in (locations, meeting_view, hot_spot_counts):
+        cached.clear()
+    return result
 
 
 def roles_for(email: str) -> list[RoleScope]:

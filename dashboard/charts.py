@@ -410,3 +410,92 @@ def choropleth(
         font={"size": 13, "color": "#505A5F"},
     )
     return fig
+
+
+FLAG_COLOURS = {
+    "high_998": theme.DARK_PINK,
+    "high_95": theme.ORANGE,
+    "within": theme.MID_GREY,
+    "low_95": theme.LIGHT_BLUE,
+    "low_998": theme.DARK_BLUE,
+}
+
+
+def funnel_chart(
+    flagged: pl.DataFrame,
+    curve: pl.DataFrame,
+    flag_labels: Mapping[str, str],
+    flag_markers: Mapping[str, str],
+    title: str,
+    y_title: str,
+    context: ChartContext,
+) -> go.Figure:
+    """Funnel plot: each area's rate against its population of children, the district rate, and
+    95% / 99.8% control limits. Flags differ by marker shape and text label, not only colour."""
+    fig = go.Figure()
+    district = float(flagged["district_rate"][0]) if flagged.height else 0.0
+    x = curve["population"].to_list()
+    for name, dash in (("99.8", "dash"), ("95", "dot")):
+        for side in ("upper", "lower"):
+            fig.add_scatter(
+                x=x, y=curve[f"{side}_{name}"].to_list(), mode="lines",
+                line={"color": theme.DARK_GREY, "dash": dash, "width": 1.5},
+                name=f"{name}% control limits", legendgroup=name, showlegend=side == "upper",
+                hoverinfo="skip",
+            )  # fmt: skip
+    fig.add_scatter(
+        x=[x[0], x[-1]], y=[district, district], mode="lines", name="District rate",
+        line={"color": "#0B0C0C", "width": 2}, hoverinfo="skip",
+    )  # fmt: skip
+    for flag, label in flag_labels.items():
+        part = flagged.filter(pl.col("flag") == flag)
+        if not part.height:
+            continue
+        show_text = flag in ("high_998", "high_95")
+        fig.add_scatter(
+            x=part["population"].to_list(),
+            y=part["rate"].to_list(),
+            mode="markers+text" if show_text else "markers",
+            text=part["name"].to_list() if show_text else None,
+            textposition="top center",
+            marker={"symbol": flag_markers[flag], "size": 13, "color": FLAG_COLOURS[flag],
+                    "line": {"color": "white", "width": 1}},
+            name=label,
+            customdata=list(zip(part["name"].to_list(), part["count"].to_list(), strict=True)),
+            hovertemplate="<b>%{customdata[0]}</b><br>Rate: %{y:,.1f} per 10,000<br>"
+            "Count: %{customdata[1]:,}<br>Children aged 0-17: %{x:,}<extra>" + label + "</extra>",
+        )  # fmt: skip
+    base_layout(fig, title, y_title, context, x_title="Children aged 0-17 in the area")
+    fig.update_layout(hovermode="closest")
+    fig.update_xaxes(tickformat=",d")
+    fig.update_yaxes(tickformat=",.0f")
+    return fig
+
+
+def add_location_points(
+    fig: go.Figure, points: pl.DataFrame, status_labels: Mapping[str, str]
+) -> go.Figure:
+    """Locations of concern as points at their postcode centroid: one trace per status, each
+    with its own colour and a letter on the marker (O, M, C) so status never relies on colour."""
+    colours = {"open": theme.DARK_PINK, "monitoring": theme.ORANGE, "closed": theme.DARK_BLUE}
+    for status, label in status_labels.items():
+        part = points.filter(pl.col("status") == status)
+        if not part.height:
+            continue
+        fig.add_trace(
+            go.Scattermap(
+                lat=part["lat"].to_list(), lon=part["lon"].to_list(), mode="markers+text",
+                marker={"size": 16, "color": colours.get(status, theme.MID_GREY)},
+                text=[label[0]] * part.height, textfont={"color": "white", "size": 11},
+                name=f"Location: {label}",
+                customdata=list(zip(part["name"].to_list(), part["type_label"].to_list(),
+                                    part["first_reported"].cast(pl.String).to_list(),
+                                    part["linked_children"].to_list(),
+                                    part["disruption"].fill_null("none yet").to_list(), strict=True)),
+                hovertemplate="<b>%{customdata[0]}</b><br>%{customdata[1]} · " + label
+                + "<br>First reported %{customdata[2]}<br>Linked children: %{customdata[3]}"
+                "<br>Disruption: %{customdata[4]}<extra></extra>",
+            )
+        )  # fmt: skip
+    fig.update_layout(showlegend=True, legend={"orientation": "h", "y": -0.02, "x": 0})
+    return fig

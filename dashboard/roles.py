@@ -28,7 +28,7 @@ ROLE_HELP: dict[str, str] = {
 
 DASHBOARD_PAGES = ("overview", "map", "trends", "objectives", "briefing")
 PAGES_BY_ROLE: dict[str, tuple[str, ...]] = {
-    "mace": (*DASHBOARD_PAGES, "cases"),
+    "mace": (*DASHBOARD_PAGES, "hotspots", "meeting", "cases"),
     "strategic_lead": DASHBOARD_PAGES,
     "area_committee": DASHBOARD_PAGES,
     "data_manager": ("audit",),

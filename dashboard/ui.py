@@ -178,3 +178,14 @@ def chart_with_numbers(figure: go.Figure, table: pl.DataFrame, file_stem: str, k
             on_click=_audit_export,
             args=(file_name,),
         )
+
+
+def show_table(frame: pl.DataFrame, **kwargs) -> None:  # noqa: ANN003
+    """st.dataframe with dates written as dates ('9 Oct 2026'), not midnight timestamps."""
+    config = {
+        name: st.column_config.DateColumn(format="D MMM YYYY")
+        for name, dtype in frame.schema.items()
+        if dtype == pl.Date
+    }
+    config.update(kwargs.pop("column_config", {}))
+    st.dataframe(frame, hide_index=True, column_config=config, **kwargs)

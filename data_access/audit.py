@@ -10,7 +10,7 @@ from sqlalchemy import Connection, insert, select
 
 from data_access import models as m
 
-ACTIONS = ("login", "view", "filter", "export", "import")
+ACTIONS = ("login", "view", "filter", "export", "import", "edit")
 
 
 def record(

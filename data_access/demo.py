@@ -13,11 +13,12 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 import numpy as np
-from sqlalchemy import Connection, delete, insert
+from sqlalchemy import Connection, delete, insert, select
 
 from dashboard.months import add_months, month_end, months_between
 from dashboard.vocab import COVID_LOCKDOWN, STRATEGIC_OBJECTIVES
 from data_access import models as m
+from data_access.demo_mace import load_mace_demo
 from data_access.reference import load_reference, postcodes_by_district
 
 SEED = 20_201
@@ -312,6 +313,17 @@ def _simulate_other_referrals(builder: _Builder) -> None:
             builder.refer(builder.new_child(on), on, primary, _pick(rng, outcomes))
 
 
+def _simulate_recent_surge(builder: _Builder) -> None:
+    """A hot spot for MACE to find: criminal-exploitation referrals climb in BD5 over the last
+    three months of the demo (a pattern the rising test should flag)."""
+    rng = builder.rng
+    for month in month_starts()[-3:]:
+        for _ in range(rng.poisson(16)):
+            on = _day_in(rng, month)
+            kind = "county_lines" if rng.random() < 0.4 else "cce"
+            builder.refer(builder.new_child(on, district="BD5"), on, kind, "early_help")
+
+
 def _simulate_missing(builder: _Builder) -> None:
     """Missing episodes from pools of children per placement type, with heavy-tailed repeats."""
     rng = builder.rng
@@ -459,6 +471,7 @@ def load_demo(connection: Connection) -> dict[str, int]:
     _simulate_cohort(builder, cohort_targets(rng))
     _simulate_other_referrals(builder)
     _simulate_missing(builder)
+    _simulate_recent_surge(builder)
     objectives, actions, updates = _strategic_plan(rng)
 
     tables = [
@@ -473,6 +486,13 @@ def load_demo(connection: Connection) -> dict[str, int]:
     ]
     for model, rows in tables:
         connection.execute(insert(model), rows)
+    counts = {model.__tablename__: len(rows) for model, rows in tables}
+    at_risk = sorted({a["child_id"] for a in builder.assessments if a["closed_on"] is None})
+    lsoa_codes = [row[0] for row in connection.execute(select(m.Lsoa.code).order_by(m.Lsoa.code))]
+    counts |= load_mace_demo(
+        connection, np.random.default_rng(SEED + 1), lsoa_codes, DISTRICT_WEIGHTS, at_risk,
+        DATA_AS_OF,
+    )  # fmt: skip
     connection.exec_driver_sql("ANALYZE")
     connection.execute(
         insert(m.TimelineEvent),
@@ -498,4 +518,4 @@ def load_demo(connection: Connection) -> dict[str, int]:
             {"key": "description", "value": f"Synthetic demo data, seed {SEED}"},
         ],
     )
-    return {model.__tablename__: len(rows) for model, rows in tables}
+    return counts

@@ -202,3 +202,112 @@ class AuditEvent(Base):
     action: Mapped[str] = mapped_column(String(16))
     page: Mapped[str] = mapped_column(String(60))
     parameters: Mapped[str] = mapped_column(Text)
+
+
+class Population(Base):
+    """Children aged 0-17 by LSOA and year: the denominators for rates per 10,000."""
+
+    __tablename__ = "population"
+    lsoa_code: Mapped[str] = mapped_column(ForeignKey("lsoa.code"), primary_key=True)
+    year: Mapped[int] = mapped_column(Integer, primary_key=True)
+    children_0_17: Mapped[int] = mapped_column(Integer)
+    is_synthetic: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class LocationOfConcern(Base):
+    """A hot-spot premises or place. Located by postcode (centroid), never an exact address.
+
+    ``version`` increases with every change, so two people editing at once get a conflict
+    instead of one silently overwriting the other.
+    """
+
+    __tablename__ = "location_of_concern"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    location_type: Mapped[str] = mapped_column(String(24))
+    name: Mapped[str] = mapped_column(String(120))
+    postcode: Mapped[str] = mapped_column(String(8))
+    postcode_sector: Mapped[str] = mapped_column(String(6))
+    lsoa_code: Mapped[str] = mapped_column(ForeignKey("lsoa.code"))
+    lat: Mapped[float] = mapped_column()
+    lon: Mapped[float] = mapped_column()
+    status: Mapped[str] = mapped_column(String(12))
+    first_reported: Mapped[date] = mapped_column(Date)
+    last_reviewed: Mapped[date] = mapped_column(Date)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+
+class LocationChild(Base):
+    __tablename__ = "location_child"
+    location_id: Mapped[int] = mapped_column(ForeignKey("location_of_concern.id"), primary_key=True)
+    child_id: Mapped[int] = mapped_column(ForeignKey("child.id"), primary_key=True)
+
+
+class DisruptionAction(Base):
+    __tablename__ = "disruption_action"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    location_id: Mapped[int] = mapped_column(ForeignKey("location_of_concern.id"), index=True)
+    action_type: Mapped[str] = mapped_column(String(32))
+    action_on: Mapped[date] = mapped_column(Date)
+
+
+class StatusChange(Base):
+    """History of a location's status (what 'escalated since the last MACE' is read from)."""
+
+    __tablename__ = "location_status_change"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    location_id: Mapped[int] = mapped_column(ForeignKey("location_of_concern.id"), index=True)
+    changed_on: Mapped[date] = mapped_column(Date)
+    old_status: Mapped[str | None] = mapped_column(String(12), nullable=True)
+    new_status: Mapped[str] = mapped_column(String(12))
+    changed_by: Mapped[str] = mapped_column(String(254))
+
+
+class BlockedCase(Base):
+    """A child's case flagged to MACE because something is stopping progress."""
+
+    __tablename__ = "blocked_case"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    child_id: Mapped[int] = mapped_column(ForeignKey("child.id"), index=True)
+    blockage: Mapped[str] = mapped_column(String(200))
+    opened_on: Mapped[date] = mapped_column(Date)
+    closed_on: Mapped[date | None] = mapped_column(Date, nullable=True)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+
+class MaceMeeting(Base):
+    __tablename__ = "mace_meeting"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    held_on: Mapped[date] = mapped_column(Date, unique=True)
+
+
+class AgreedAction(Base):
+    """An action agreed at a MACE meeting on a location or a blocked case."""
+
+    __tablename__ = "agreed_action"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("mace_meeting.id"), index=True)
+    location_id: Mapped[int | None] = mapped_column(
+        ForeignKey("location_of_concern.id"), nullable=True
+    )
+    blocked_case_id: Mapped[int | None] = mapped_column(
+        ForeignKey("blocked_case.id"), nullable=True
+    )
+    description: Mapped[str] = mapped_column(Text)
+    owner_agency: Mapped[str] = mapped_column(String(60))
+    due_on: Mapped[date] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(12), default="open")
+    created_by: Mapped[str] = mapped_column(String(254))
+
+
+class ReviewNote(Base):
+    __tablename__ = "review_note"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    location_id: Mapped[int | None] = mapped_column(
+        ForeignKey("location_of_concern.id"), nullable=True, index=True
+    )
+    blocked_case_id: Mapped[int | None] = mapped_column(
+        ForeignKey("blocked_case.id"), nullable=True
+    )
+    written_at: Mapped[datetime] = mapped_column(DateTime)
+    author: Mapped[str] = mapped_column(String(254))
+    note: Mapped[str] = mapped_column(Text)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import json
 from collections import defaultdict
+from functools import lru_cache
 from pathlib import Path
 
 from sqlalchemy import Connection, delete, insert
@@ -88,3 +89,15 @@ def postcodes_by_district() -> dict[str, list[tuple[str, str]]]:
         for row in csv.DictReader(handle):
             grouped[row["district"]].append((row["sector"], row["lsoa_code"]))
     return dict(grouped)
+
+
+@lru_cache(maxsize=1)
+def _postcode_index() -> dict[str, dict[str, str]]:
+    with open(GEO_ASSETS / "postcode_lookup.csv", encoding="utf-8", newline="") as handle:
+        return {row["postcode"].replace(" ", ""): row for row in csv.DictReader(handle)}
+
+
+def postcode_record(postcode: str) -> dict[str, str] | None:
+    """The lookup row of a Bradford postcode (any spacing or case), or None if it is not one."""
+    compact = "".join((postcode or "").split()).upper()
+    return _postcode_index().get(compact)

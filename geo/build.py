@@ -199,7 +199,10 @@ def build(inputs: BuildInputs, out_dir: Path = ASSETS_DIR) -> dict[str, int]:
 def build_lookups(postcodes: pd.DataFrame) -> dict[str, pd.DataFrame]:
     """Code-only lookups derived from the labelled postcode points (no geometry)."""
     base = pd.DataFrame(postcodes[["postcode", "sector", "district", "lsoa_code", "ward_code"]])
-    postcode_lookup = base.rename(columns={"ward_code": "ward_code_2004"})
+    points = gpd.GeoSeries(postcodes.geometry, crs=BNG).to_crs(WGS84)
+    postcode_lookup = base.rename(columns={"ward_code": "ward_code_2004"}).assign(
+        lat=points.y.round(4).to_numpy(), lon=points.x.round(4).to_numpy()
+    )
 
     sector_lsoa = (
         base.groupby(["sector", "lsoa_code", "ward_code"]).size().rename("postcodes").reset_index()

@@ -1,0 +1,175 @@
+"""MACE meeting: what changed since the last meeting, and recording what the meeting agrees."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import polars as pl
+import streamlit as st
+
+from dashboard import cache, ui
+from dashboard.vocab import EXPLOITATION_TYPES, REFERRING_AGENCIES
+from data_access import mace
+from data_access.demo_mace import AGENCIES, LOCATION_STATUSES, LOCATION_TYPES
+
+SEEN_KEY = "meeting-seen-versions"
+
+ui.page_header(
+    "MACE meeting",
+    "Since the previous meeting: new children at significant risk, new and escalated locations, "
+    "blocked cases and last meeting's actions. Record notes, status changes and agreed actions "
+    "as the meeting goes. Confidential to MACE members.",
+)
+role, viewer = ui.role(), ui.viewer()
+meetings = [d for d in cache.mace_meetings() if d <= cache.data_as_of()] or cache.mace_meetings()
+with st.sidebar:
+    held_on = st.selectbox("Meeting", list(reversed(meetings)),
+                           format_func=lambda d: f"{d:%-d %B %Y}", key="meeting-date")  # fmt: skip
+ui.audit_filters("MACE meeting", {"meeting": held_on})
+view = cache.meeting_view(role, held_on)
+st.caption(f"Changes from {view.since:%-d %B %Y} to {view.held_on:%-d %B %Y}.")
+
+
+def words(codes: str | None, labels: dict) -> str:
+    return ", ".join(labels.get(c, c) for c in sorted(set((codes or "").split(","))) if c)
+
+
+st.subheader(f"New children at significant risk ({view.new_significant.height})")
+ui.show_table(
+    view.new_significant.select(
+        pl.col("pseudo_id").alias("Child (pseudonymous id)"),
+        pl.col("types").map_elements(lambda c: words(c, EXPLOITATION_TYPES), return_dtype=pl.String).alias("Exploitation types"),
+        pl.col("ward").alias("Ward"),
+        pl.col("agencies").map_elements(lambda c: words(c, REFERRING_AGENCIES), return_dtype=pl.String).alias("Agencies involved"),
+        pl.col("assessed_on").alias("Assessed significant on"),
+    ),
+
+)  # fmt: skip
+
+st.subheader(
+    f"New locations ({view.new_locations.height}) and escalated locations "
+    f"({view.escalated_locations.height})"
+)
+changed = pl.concat(
+    [
+        view.new_locations.with_columns(pl.lit("New").alias("Change")),
+        view.escalated_locations.select(view.new_locations.columns).with_columns(pl.lit("Escalated").alias("Change")),
+    ]
+)  # fmt: skip
+ui.show_table(
+    changed.select(
+        "Change", pl.col("name").alias("Location"),
+        pl.col("location_type").replace_strict({k: v[0] for k, v in LOCATION_TYPES.items()}).alias("Type"),
+        pl.col("status").replace_strict(LOCATION_STATUSES).alias("Status"), pl.col("ward").alias("Ward"),
+        pl.col("first_reported").alias("First reported"), pl.col("linked_children").alias("Linked children"),
+    ),
+
+)  # fmt: skip
+
+st.subheader(f"Cases with blockages ({view.blocked_cases.height})")
+ui.show_table(
+    view.blocked_cases.select(
+        pl.col("id").alias("Case no."), pl.col("pseudo_id").alias("Child (pseudonymous id)"),
+        pl.col("blockage").alias("Blockage"), pl.col("opened_on").alias("Flagged on"),
+        pl.col("days_open").alias("Days open"),
+    ),
+
+)  # fmt: skip
+
+st.subheader(f"Actions agreed at the last meeting ({view.last_actions.height})")
+ui.show_table(
+    view.last_actions.select(
+        pl.col("description").alias("Action"),
+        pl.coalesce("location", "case").alias("On"),
+        pl.col("owner_agency").alias("Owner"), pl.col("due_on").alias("Due"),
+        pl.col("status").str.to_titlecase().alias("Status"),
+    ),
+
+)  # fmt: skip
+
+st.header("Record during the meeting")
+places = cache.locations(role)
+place_names = dict(zip(places["id"].to_list(), places["name"].to_list(), strict=True))
+versions = dict(zip(places["id"].to_list(), places["version"].to_list(), strict=True))
+statuses = dict(zip(places["id"].to_list(), places["status"].to_list(), strict=True))
+seen = st.session_state.setdefault(SEEN_KEY, {})
+note_tab, status_tab, action_tab = st.tabs(["Review note", "Location status", "Agreed action"])
+
+
+def report(outcome: str, message: str) -> None:
+    st.session_state["meeting-flash"] = (outcome, message)
+
+
+with note_tab, st.form("meeting-note", clear_on_submit=True):
+    location_id = st.selectbox(
+        "Location", list(place_names), format_func=place_names.get, key="note-location"
+    )
+    note = st.text_area("Note", max_chars=mace.MAX_NOTE_CHARS + 500, key="note-text")
+    if st.form_submit_button("Save note"):
+        try:
+            cache.mace_write(mace.add_review_note, viewer, location_id, note)
+            report("success", f"Note saved on {place_names[location_id]}.")
+        except mace.InvalidInput as error:
+            report("error", str(error))
+
+with status_tab:
+    location_id = st.selectbox(
+        "Location", list(place_names), format_func=place_names.get, key="status-location"
+    )
+    seen.setdefault(location_id, versions[location_id])
+    st.caption(
+        f"Now: {LOCATION_STATUSES[statuses[location_id]]} (version {seen[location_id]} opened)"
+    )
+    with st.form("meeting-status"):
+        new_status = st.radio("New status", list(LOCATION_STATUSES), format_func=LOCATION_STATUSES.get,
+                              horizontal=True, key="status-new")  # fmt: skip
+        if st.form_submit_button("Save status"):
+            try:
+                seen[location_id] = cache.mace_write(
+                    mace.change_location_status, viewer, location_id, new_status, seen[location_id]
+                )
+                report(
+                    "success",
+                    f"{place_names[location_id]} is now {LOCATION_STATUSES[new_status].lower()}.",
+                )
+            except mace.EditConflict as error:
+                seen.pop(location_id, None)
+                report("error", str(error))
+            except mace.InvalidInput as error:
+                report("error", str(error))
+
+with action_tab, st.form("meeting-action", clear_on_submit=True):
+    on_what = st.radio(
+        "Agreed on", ["A location", "A blocked case"], horizontal=True, key="action-on"
+    )
+    location_id = st.selectbox(
+        "Location", list(place_names), format_func=place_names.get, key="action-location"
+    )
+    case_ids = view.blocked_cases["id"].to_list()
+    case_id = st.selectbox("Blocked case", case_ids or [None], key="action-case",
+                           format_func=lambda c: "none open" if c is None else f"Case {c}")  # fmt: skip
+    description = st.text_area("What was agreed", key="action-text")
+    owner = st.selectbox("Owner agency", AGENCIES, key="action-owner")
+    due = st.date_input("Due", value=date.today() + timedelta(days=28), key="action-due")
+    if st.form_submit_button("Record action"):
+        try:
+            cache.mace_write(
+                mace.record_agreed_action, viewer, held_on, description, owner, due,
+                location_id=location_id if on_what == "A location" else None,
+                blocked_case_id=case_id if on_what == "A blocked case" else None,
+            )  # fmt: skip
+            report("success", "Action recorded.")
+        except mace.InvalidInput as error:
+            report("error", str(error))
+
+if "meeting-flash" in st.session_state:
+    outcome, message = st.session_state.pop("meeting-flash")
+    (st.success if outcome == "success" else st.error)(message)
+
+chosen = st.session_state.get("note-location", next(iter(place_names)))
+st.subheader(f"Notes on {place_names[chosen]}")
+ui.show_table(
+    cache.location_notes(role, chosen).rename({"written_at": "Written", "author": "By", "note": "Note"}),
+
+)  # fmt: skip
+st.caption("Notes are shown exactly as typed: anything that looks like HTML is displayed as text.")
