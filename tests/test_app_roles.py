@@ -93,7 +93,16 @@ def visible_counts(at: AppTest) -> list[int]:
     [
         (
             RoleScope("mace"),
-            {"overview.py", "map.py", "trends.py", "objectives.py", "briefing.py", "cases.py"},
+            {
+                "overview.py",
+                "map.py",
+                "trends.py",
+                "objectives.py",
+                "briefing.py",
+                "hotspots.py",
+                "mace_meeting.py",
+                "cases.py",
+            },
         ),
         (
             RoleScope("strategic_lead"),
@@ -201,7 +210,7 @@ def test_login_required_when_an_identity_provider_is_configured(app_env):
 @pytest.mark.parametrize(
     ("email", "grants", "expected_pages"),
     [
-        ("chair@police.uk", [("mace", None)], {"overview.py", "map.py", "trends.py", "objectives.py", "briefing.py", "cases.py"}),
+        ("chair@police.uk", [("mace", None)], {"overview.py", "map.py", "trends.py", "objectives.py", "briefing.py", "hotspots.py", "mace_meeting.py", "cases.py"}),
         ("lead@bradford.gov.uk", [("strategic_lead", None)], {"overview.py", "map.py", "trends.py", "objectives.py", "briefing.py"}),
         ("councillor@bradford.gov.uk", [("area_committee", "WEST")], {"overview.py", "map.py", "trends.py", "objectives.py", "briefing.py"}),
         ("data@bradford.gov.uk", [("data_manager", None)], {"audit.py"}),
