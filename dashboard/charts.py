@@ -477,7 +477,7 @@ def add_location_points(
 ) -> go.Figure:
     """Locations of concern as points at their postcode centroid: one trace per status, each
     with its own colour and a letter on the marker (O, M, C) so status never relies on colour."""
-    colours = {"open": theme.DARK_PINK, "monitoring": theme.ORANGE, "closed": theme.DARK_BLUE}
+    colours = {"open": "#0B0C0C", "monitoring": "#505A5F", "closed": theme.LIGHT_PURPLE}
     for status, label in status_labels.items():
         part = points.filter(pl.col("status") == status)
         if not part.height:
