@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import os
+import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date, datetime
 from pathlib import Path
 
 import pytest
 import streamlit as st
-from sqlalchemy import Engine, insert, select
+from sqlalchemy import Engine, insert, make_url, select
 
 from data_access import models as m
 from data_access.engine import make_engine, migrate
@@ -52,14 +54,55 @@ def clear_streamlit_caches() -> Iterator[None]:
     st.cache_resource.clear()
 
 
-@pytest.fixture()
-def empty_engine(tmp_path: Path) -> Engine:
-    """A migrated store with only the geography reference tables loaded."""
-    engine = make_engine(f"sqlite:///{tmp_path / 'small.sqlite'}")
-    migrate(engine)
-    with engine.begin() as connection:
-        load_reference(connection)
-    return engine
+POSTGRES_ENV = "TEST_POSTGRES_URL"
+
+
+def postgres_admin_url() -> str:
+    """The PostgreSQL server the suite runs against (scripts/test.sh starts one in CI)."""
+    url = os.environ.get(POSTGRES_ENV, "")
+    if not url:
+        pytest.fail(
+            f"{POSTGRES_ENV} is not set: run ./scripts/test.sh (it starts PostgreSQL), or point it "
+            "at a server where this user may create databases"
+        )
+    return url
+
+
+@contextmanager
+def fresh_postgres_database() -> Iterator[str]:
+    """A new, empty database on the test server, dropped afterwards."""
+    admin = make_engine(postgres_admin_url()).execution_options(isolation_level="AUTOCOMMIT")
+    name = f"test_{uuid.uuid4().hex[:12]}"
+    with admin.connect() as connection:
+        connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    url = make_url(postgres_admin_url()).set(database=name).render_as_string(hide_password=False)
+    try:
+        yield url
+    finally:
+        with admin.connect() as connection:
+            connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def empty_engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
+    """A migrated store with only the geography reference tables loaded, on SQLite and on a
+    real PostgreSQL server: every data-access test that uses it runs on both."""
+    if request.param == "sqlite":
+        engine = make_engine(f"sqlite:///{tmp_path / 'small.sqlite'}")
+        migrate(engine)
+        with engine.begin() as connection:
+            load_reference(connection)
+        yield engine
+        engine.dispose()
+        return
+    with fresh_postgres_database() as url:
+        engine = make_engine(url)
+        migrate(engine)
+        with engine.begin() as connection:
+            load_reference(connection)
+        yield engine
+        engine.dispose()
 
 
 class Places:

@@ -17,6 +17,7 @@ from data_access import queries
 from data_access.demo import DISTRICT_WEIGHTS, PHILOMENA_LAUNCH, load_demo
 from data_access.engine import make_engine, migrate
 from data_access.sql import Scope
+from data_access.store import rebuild_demo
 from tests.conftest import REPO_ROOT
 
 
@@ -152,3 +153,28 @@ def test_committed_assets_carry_no_reference_geometry():
     with open(REPO_ROOT / "assets" / "geo" / "postcode_lookup.csv", encoding="utf-8") as handle:
         header = next(csv.reader(handle))
     assert "geometry" not in header
+
+
+def test_demo_store_on_postgresql():
+    """The same migrations, demo data, export and dialect-specific queries on PostgreSQL."""
+    from dashboard.roles import RoleScope
+    from data_access import mace, protected
+    from data_access.export import export_frames
+    from tests.conftest import fresh_postgres_database
+
+    with fresh_postgres_database() as url:
+        engine = make_engine(url)
+        try:
+            rebuild_demo(engine)
+            with engine.connect() as c:
+                cohort = export_frames(c)["cohort_by_month.csv"]
+                totals = dict(cohort.group_by("month").agg(pl.col("children").sum()).iter_rows())
+                cases = protected.case_list(
+                    c, RoleScope("mace"), Scope(date(2026, 10, 1), date(2026, 10, 1))
+                )
+                view = mace.meeting_view(c, RoleScope("mace"), mace.meetings(c)[-1])
+        finally:
+            engine.dispose()
+    assert (totals["2020-01"], totals["2020-05"], totals["2020-08"]) == (283, 389, 311)
+    assert cases.height > 300 and cases["types"].null_count() == 0
+    assert view.new_significant["agencies"].null_count() == 0

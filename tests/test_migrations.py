@@ -39,3 +39,22 @@ def test_sqlite_enforces_foreign_keys(tmp_path):
             [{"child_id": 999, "referred_on": date(2024, 1, 1), "referring_agency": "police",
               "exploitation_type": "cse", "outcome": "x", "lsoa_code": "E0", "postcode_sector": "BD1 1"}],
         )  # fmt: skip
+
+
+def test_migrations_build_the_model_schema_on_postgresql():
+    from tests.conftest import fresh_postgres_database
+
+    with fresh_postgres_database() as url:
+        engine = make_engine(url)
+        try:
+            migrate(engine)
+            migrate(engine)
+            with engine.connect() as connection:
+                diff = compare_metadata(MigrationContext.configure(connection), Base.metadata)
+                triggers = connection.exec_driver_sql(
+                    "SELECT tgname FROM pg_trigger WHERE tgname = 'audit_event_append_only'"
+                ).all()
+        finally:
+            engine.dispose()
+    assert diff == []
+    assert len(triggers) == 1
