@@ -46,6 +46,7 @@ ALL_PAGES = {
     "cases": st.Page(
         "pages/cases.py", title="Case list (MACE)", icon=":material/group:", url_path="cases"
     ),
+    "data": st.Page("pages/data.py", title="Data", icon=":material/upload_file:", url_path="data"),
     "audit": st.Page(
         "pages/audit.py", title="Audit log", icon=":material/policy:", url_path="audit"
     ),

@@ -199,6 +199,25 @@ def mace_write(function, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003, ANN2
     return result
 
 
+def import_log() -> pl.DataFrame:
+    """Not cached: a data manager expects to see the import they just made."""
+    from sqlalchemy import select
+
+    from data_access import models as m
+
+    with engine().connect() as connection:
+        rows = connection.execute(
+            select(m.ImportLog.imported_at, m.ImportLog.user_email, m.ImportLog.file_name,
+                   m.ImportLog.kind, m.ImportLog.rows_in_file, m.ImportLog.rows_inserted,
+                   m.ImportLog.rows_updated, m.ImportLog.rows_unchanged, m.ImportLog.rows_rejected,
+                   m.ImportLog.valid_rows_only, m.ImportLog.file_sha256)
+            .order_by(m.ImportLog.imported_at.desc())
+        ).all()  # fmt: skip
+    schema = ["When", "By", "File", "Kind", "Rows in file", "New", "Updated", "Unchanged",
+              "Rejected", "Valid rows only", "SHA-256"]  # fmt: skip
+    return pl.DataFrame([tuple(r) for r in rows], schema=schema, orient="row")
+
+
 def roles_for(email: str) -> list[RoleScope]:
     with engine().connect() as connection:
         return users.roles_for(connection, email)

@@ -23,7 +23,7 @@ ROLE_HELP: dict[str, str] = {
     "mace": "Everything, including pseudonymised case lists.",
     "strategic_lead": "All aggregate views across the district, unsuppressed; no case-level rows.",
     "area_committee": "Your area and district totals, with small numbers hidden (shown as c).",
-    "data_manager": "The audit log (and data imports).",
+    "data_manager": "Data imports, the import log and the audit log.",
 }
 
 DASHBOARD_PAGES = ("overview", "map", "trends", "objectives", "briefing")
@@ -31,7 +31,7 @@ PAGES_BY_ROLE: dict[str, tuple[str, ...]] = {
     "mace": (*DASHBOARD_PAGES, "hotspots", "meeting", "cases"),
     "strategic_lead": DASHBOARD_PAGES,
     "area_committee": DASHBOARD_PAGES,
-    "data_manager": ("audit",),
+    "data_manager": ("data", "audit"),
 }
 
 

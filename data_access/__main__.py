@@ -11,6 +11,7 @@ from pathlib import Path
 from dashboard.roles import ROLES
 from data_access import audit
 from data_access.engine import make_engine, migrate
+from data_access.import_formats import KINDS
 from data_access.users import add_role, list_users, remove_role
 from geo.areas import AREA_COMMITTEES
 
@@ -38,6 +39,40 @@ def _users(engine, args: argparse.Namespace) -> int:  # noqa: ANN001
     return 0
 
 
+def _import(engine, args: argparse.Namespace) -> int:  # noqa: ANN001
+    from data_access.importer import ImportRefused, commit, validate
+
+    migrate(engine)
+    if not args.file.exists():
+        print(f"error: no such file: {args.file}", file=sys.stderr)
+        return 2
+    report = validate(args.file.read_bytes(), args.file.name, args.kind)
+    for note in report.notes:
+        print(f"note: {note}")
+    print(f"{report.rows_in_file:,} rows read; {len(report.valid_rows):,} valid; "
+          f"{report.rejected_rows:,} rejected")  # fmt: skip
+    for problem in report.problems[:200]:
+        where = "file" if problem.row is None else f"row {problem.row}"
+        column = f", column {problem.column}" if problem.column else ""
+        value = f" (value: {problem.value!r})" if problem.value else ""
+        print(f"  {where}{column}{value}: {problem.reason}")
+    if len(report.problems) > 200:
+        print(f"  … and {len(report.problems) - 200:,} more problems")
+    if args.dry_run:
+        print("Dry run: nothing was written.")
+        return 0 if report.clean else 1
+    try:
+        result = commit(engine, report, _cli_user(), valid_rows_only=args.valid_rows_only)
+    except ImportRefused as error:
+        print(f"Nothing was imported: {error}", file=sys.stderr)
+        return 1
+    if args.valid_rows_only and report.problems:
+        print(f"WARNING: {report.rejected_rows:,} rejected row(s) were left out.")
+    print(f"Imported: {result.inserted:,} new, {result.updated:,} updated, "
+          f"{result.unchanged:,} unchanged.")  # fmt: skip
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m data_access")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -50,6 +85,15 @@ def main(argv: list[str] | None = None) -> int:
         "--for-publication",
         action="store_true",
         help="apply Area Committee disclosure control (counts 1-4 and what reveals them as c)",
+    )
+    imp = commands.add_parser("import", help="validate and load an extract (CSV or .xlsx)")
+    imp.add_argument("file", type=Path)
+    imp.add_argument("--kind", required=True, choices=sorted(KINDS))
+    imp.add_argument("--dry-run", action="store_true", help="validate and report; write nothing")
+    imp.add_argument(
+        "--valid-rows-only",
+        action="store_true",
+        help="commit the valid rows even though other rows were rejected",
     )
     users_cmd = commands.add_parser("users", help="manage who holds which role")
     user_actions = users_cmd.add_subparsers(dest="user_action", required=True)
@@ -93,6 +137,8 @@ def main(argv: list[str] | None = None) -> int:
             )
     elif args.command == "users":
         return _users(engine, args)
+    elif args.command == "import":
+        return _import(engine, args)
     return 0
 
 

@@ -77,8 +77,13 @@ class Child(Base):
     __tablename__ = "child"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     pseudo_id: Mapped[str] = mapped_column(String(16), unique=True)
+    source_hash: Mapped[str | None] = mapped_column(
+        String(64), unique=True, nullable=True, doc="keyed hash of the source system's child id"
+    )
     sex: Mapped[str] = mapped_column(String(8))
-    birth_month: Mapped[date] = mapped_column(Date, doc="first day of the month of birth")
+    birth_month: Mapped[date | None] = mapped_column(
+        Date, nullable=True, doc="first day of the month of birth (never the day itself)"
+    )
     ethnicity: Mapped[str] = mapped_column(String(40))
 
 
@@ -87,6 +92,7 @@ class RiskAssessment(Base):
 
     __tablename__ = "risk_assessment"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    source_id: Mapped[str | None] = mapped_column(String(64), unique=True, nullable=True)
     child_id: Mapped[int] = mapped_column(ForeignKey("child.id"), index=True)
     assessed_on: Mapped[date] = mapped_column(Date)
     risk_level: Mapped[str] = mapped_column(String(12))
@@ -109,6 +115,7 @@ class RiskAssessmentType(Base):
 class Referral(Base):
     __tablename__ = "referral"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    source_id: Mapped[str | None] = mapped_column(String(64), unique=True, nullable=True)
     child_id: Mapped[int] = mapped_column(ForeignKey("child.id"), index=True)
     referred_on: Mapped[date] = mapped_column(Date, index=True)
     referring_agency: Mapped[str] = mapped_column(String(40))
@@ -122,6 +129,7 @@ class Referral(Base):
 class MissingEpisode(Base):
     __tablename__ = "missing_episode"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    source_id: Mapped[str | None] = mapped_column(String(64), unique=True, nullable=True)
     child_id: Mapped[int] = mapped_column(ForeignKey("child.id"), index=True)
     started_at: Mapped[datetime] = mapped_column(DateTime, index=True)
     returned_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
@@ -155,6 +163,7 @@ class ActionUpdate(Base):
 
     __tablename__ = "action_update"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    source_id: Mapped[str | None] = mapped_column(String(64), unique=True, nullable=True)
     action_id: Mapped[int] = mapped_column(ForeignKey("strategic_action.id"), index=True)
     updated_on: Mapped[date] = mapped_column(Date)
     status: Mapped[str] = mapped_column(String(12))
@@ -223,6 +232,7 @@ class LocationOfConcern(Base):
 
     __tablename__ = "location_of_concern"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    source_id: Mapped[str | None] = mapped_column(String(64), unique=True, nullable=True)
     location_type: Mapped[str] = mapped_column(String(24))
     name: Mapped[str] = mapped_column(String(120))
     postcode: Mapped[str] = mapped_column(String(8))
@@ -311,3 +321,22 @@ class ReviewNote(Base):
     written_at: Mapped[datetime] = mapped_column(DateTime)
     author: Mapped[str] = mapped_column(String(254))
     note: Mapped[str] = mapped_column(Text)
+
+
+class ImportLog(Base):
+    """One committed import: who loaded which file (by name and hash), of which kind, and what
+    happened to its rows."""
+
+    __tablename__ = "import_log"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    imported_at: Mapped[datetime] = mapped_column(DateTime)
+    user_email: Mapped[str] = mapped_column(String(254))
+    file_name: Mapped[str] = mapped_column(String(255))
+    file_sha256: Mapped[str] = mapped_column(String(64), index=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    rows_in_file: Mapped[int] = mapped_column(Integer)
+    rows_inserted: Mapped[int] = mapped_column(Integer)
+    rows_updated: Mapped[int] = mapped_column(Integer)
+    rows_unchanged: Mapped[int] = mapped_column(Integer)
+    rows_rejected: Mapped[int] = mapped_column(Integer)
+    valid_rows_only: Mapped[bool] = mapped_column(Boolean)

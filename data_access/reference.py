@@ -82,6 +82,24 @@ def load_reference(connection: Connection) -> None:
     connection.execute(insert(m.AreaLookup), lookup)
 
 
+def ensure_reference(connection: Connection) -> None:
+    """Load the geography reference tables into a store that has none yet (a new real store)."""
+    from sqlalchemy import select
+
+    if connection.execute(select(m.Ward.code).limit(1)).first() is None:
+        load_reference(connection)
+    if connection.execute(select(m.StrategicObjective.number).limit(1)).first() is None:
+        from dashboard.vocab import STRATEGIC_OBJECTIVES
+
+        connection.execute(
+            insert(m.StrategicObjective),
+            [
+                {"number": number, "title": title, "description": "; ".join(bullets)}
+                for number, (title, bullets) in STRATEGIC_OBJECTIVES.items()
+            ],
+        )
+
+
 def postcodes_by_district() -> dict[str, list[tuple[str, str]]]:
     """(sector, LSOA) of every postcode, grouped by district: where synthetic children 'live'."""
     grouped: dict[str, list[tuple[str, str]]] = defaultdict(list)
@@ -101,3 +119,13 @@ def postcode_record(postcode: str) -> dict[str, str] | None:
     """The lookup row of a Bradford postcode (any spacing or case), or None if it is not one."""
     compact = "".join((postcode or "").split()).upper()
     return _postcode_index().get(compact)
+
+
+@lru_cache(maxsize=1)
+def known_places() -> tuple[frozenset[tuple[str, str]], frozenset[str]]:
+    """(sector, LSOA) pairs and LSOA codes of the district, from the committed lookup."""
+    pairs, lsoas = set(), set()
+    for row in _postcode_index().values():
+        pairs.add((row["sector"], row["lsoa_code"]))
+        lsoas.add(row["lsoa_code"])
+    return frozenset(pairs), frozenset(lsoas)

@@ -112,7 +112,7 @@ def visible_counts(at: AppTest) -> list[int]:
             RoleScope("area_committee", "EAST"),
             {"overview.py", "map.py", "trends.py", "objectives.py", "briefing.py"},
         ),
-        (RoleScope("data_manager"), {"audit.py"}),
+        (RoleScope("data_manager"), {"data.py", "audit.py"}),
     ],
 )
 def test_each_role_gets_only_its_pages(app_env, role, expected):
@@ -192,7 +192,7 @@ def test_audit_records_page_views_and_filter_changes(app_env):
 
 
 def test_data_manager_reads_the_audit_log(app_env):
-    at = as_role(RoleScope("data_manager"))
+    at = as_role(RoleScope("data_manager"), "pages/audit.py")
     assert at.title[0].value == "Audit log"
     assert len(at.dataframe[0].value) >= 1
 
@@ -213,7 +213,7 @@ def test_login_required_when_an_identity_provider_is_configured(app_env):
         ("chair@police.uk", [("mace", None)], {"overview.py", "map.py", "trends.py", "objectives.py", "briefing.py", "hotspots.py", "mace_meeting.py", "cases.py"}),
         ("lead@bradford.gov.uk", [("strategic_lead", None)], {"overview.py", "map.py", "trends.py", "objectives.py", "briefing.py"}),
         ("councillor@bradford.gov.uk", [("area_committee", "WEST")], {"overview.py", "map.py", "trends.py", "objectives.py", "briefing.py"}),
-        ("data@bradford.gov.uk", [("data_manager", None)], {"audit.py"}),
+        ("data@bradford.gov.uk", [("data_manager", None)], {"data.py", "audit.py"}),
     ],
 )  # fmt: skip
 def test_logged_in_user_gets_their_roles_from_the_store(app_env, email, grants, expected_pages):

@@ -1,0 +1,86 @@
+"""Data (data managers): load the partnership's extracts, see what was rejected and why, and the
+import log. Formats, templates and the data dictionary are here too."""
+
+from __future__ import annotations
+
+import polars as pl
+import streamlit as st
+
+from dashboard import cache, ui
+from data_access.import_formats import KINDS, dictionary_markdown, template_csv
+from data_access.importer import ImportRefused, commit, validate
+
+ui.page_header(
+    "Data",
+    "Import a monthly extract (CSV or Excel). Every row is checked first; nothing is written "
+    "until you commit, and a commit is all or nothing.",
+)
+viewer = ui.viewer()
+
+kind = st.selectbox(
+    "What is in the file?", list(KINDS), format_func=lambda k: KINDS[k].label, key="data-kind"
+)
+st.caption(KINDS[kind].description)
+st.download_button(
+    f"Download the {KINDS[kind].label.lower()} template (CSV)", template_csv(kind),
+    file_name=f"template-{kind}.csv", mime="text/csv", key="data-template",
+)  # fmt: skip
+upload = st.file_uploader("Extract file", type=["csv", "txt", "xlsx"], key="data-file")
+
+if upload is not None:
+    data = upload.getvalue()
+    report = validate(data, upload.name, kind)
+    st.session_state["data-report"] = report
+    for note in report.notes:
+        st.info(note)
+    columns = st.columns(3)
+    columns[0].metric("Rows in file", f"{report.rows_in_file:,}")
+    columns[1].metric("Rows accepted", f"{len(report.valid_rows):,}")
+    columns[2].metric("Rows rejected", f"{report.rejected_rows:,}")
+    if report.problems:
+        st.error(
+            f"{len(report.problems):,} problem(s) found. Each is listed below with its row, column and value."
+        )
+        st.dataframe(
+            pl.DataFrame(
+                [(p.row, p.column or "", p.value, p.reason) for p in report.problems[:5000]],
+                schema=["Row", "Column", "Value", "Problem"], orient="row",
+            ),
+            hide_index=True,
+        )  # fmt: skip
+    else:
+        st.success("Every row passed the checks.")
+    can_commit = report.valid_rows and not report.file_problems
+    if (
+        can_commit
+        and report.clean
+        and st.button("Commit the import", type="primary", key="data-commit")
+    ):
+        try:
+            result = commit(cache.engine(), report, viewer.email)
+            cache.clear_all()
+            st.success(f"Imported: {result.inserted:,} new, {result.updated:,} updated, "
+                       f"{result.unchanged:,} unchanged.")  # fmt: skip
+        except ImportRefused as error:
+            st.error(str(error))
+    elif can_commit and not report.clean:
+        st.warning(
+            f"**Only the {len(report.valid_rows):,} valid rows would be imported; "
+            f"{report.rejected_rows:,} rejected rows would be left out.** Fix the file and import "
+            "again if those rows matter."
+        )
+        if st.checkbox(
+            "I understand: commit only the valid rows", key="data-partial-ok"
+        ) and st.button("Commit the valid rows only", key="data-commit-partial"):
+            try:
+                result = commit(cache.engine(), report, viewer.email, valid_rows_only=True)
+                cache.clear_all()
+                st.success(f"Imported {result.inserted + result.updated + result.unchanged:,} valid rows "
+                           f"({result.rejected:,} left out).")  # fmt: skip
+            except ImportRefused as error:
+                st.error(str(error))
+
+st.header("Import log")
+ui.show_table(cache.import_log())
+with st.expander("Data dictionary: every format, column by column"):
+    st.markdown(dictionary_markdown())
