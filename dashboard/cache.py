@@ -92,7 +92,10 @@ def hatch(level: str, codes: frozenset[str], vintage: str = "2004") -> dict:
 
 @st.cache_data(ttl=QUERY_TTL)
 def ward_vintages() -> pl.DataFrame:
+    """Ward sets in the store; layers loaded at run time are registered with geo.boundaries."""
     with engine().connect() as connection:
+        for level, vintage, text in queries.boundary_layers(connection):
+            boundaries.register_layer(level, vintage, text)
         return queries.ward_vintages(connection)
 
 

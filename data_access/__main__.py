@@ -109,8 +109,13 @@ def main(argv: list[str] | None = None) -> int:
 
     engine = make_engine()
     if args.command == "migrate":
+        from data_access.store import prepare_real_store
+
         migrate(engine)
         print("Schema is up to date.")
+        if prepare_real_store(engine):
+            print("New store prepared for real data: reference tables loaded, demo data will not be "
+                  "loaded into it. Import extracts with: python -m data_access import FILE --kind KIND")  # fmt: skip
     elif args.command == "load-demo":
         from data_access.store import rebuild_demo
 

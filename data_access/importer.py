@@ -450,6 +450,14 @@ def commit(engine: Engine, report: Report, user_email: str, valid_rows_only: boo
         raise ImportRefused(f"{report.rejected_rows:,} row(s) have problems. Fix them and import "
                             "again, or choose to commit only the valid rows.")  # fmt: skip
     result = CommitResult(rejected=report.rejected_rows)
+    with engine.connect() as connection:
+        synthetic = connection.execute(
+            select(m.DatasetInfo.value).where(m.DatasetInfo.key == "is_synthetic")
+        ).scalar()
+    if synthetic == "true":
+        report.notes.append(
+            "This store holds synthetic demo data: the imported rows sit beside it."
+        )
     try:
         with engine.begin() as connection:
             _commit_rows(connection, report, result, user_email, valid_rows_only, now)

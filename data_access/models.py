@@ -340,3 +340,14 @@ class ImportLog(Base):
     rows_unchanged: Mapped[int] = mapped_column(Integer)
     rows_rejected: Mapped[int] = mapped_column(Integer)
     valid_rows_only: Mapped[bool] = mapped_column(Boolean)
+
+
+class BoundaryLayer(Base):
+    """Boundaries loaded at run time (a new ward vintage), stored as simplified GeoJSON."""
+
+    __tablename__ = "boundary_layer"
+    level: Mapped[str] = mapped_column(String(16), primary_key=True)
+    vintage: Mapped[str] = mapped_column(String(16), primary_key=True)
+    geojson: Mapped[str] = mapped_column(Text)
+    loaded_at: Mapped[datetime] = mapped_column(DateTime)
+    source_file: Mapped[str] = mapped_column(String(255))

@@ -294,6 +294,14 @@ def ward_vintages(connection: Connection) -> pl.DataFrame:
     return read_frame(connection, statement, {"vintage": pl.String, "description": pl.String})
 
 
+def boundary_layers(connection: Connection) -> list[tuple[str, str, str]]:
+    """(level, vintage, GeoJSON) of every layer loaded at run time."""
+    rows = connection.execute(
+        select(m.BoundaryLayer.level, m.BoundaryLayer.vintage, m.BoundaryLayer.geojson)
+    ).all()
+    return [tuple(row) for row in rows]
+
+
 def area_committees(connection: Connection) -> pl.DataFrame:
     statement = select(m.AreaCommittee.code, m.AreaCommittee.name).order_by(m.AreaCommittee.name)
     return read_frame(connection, statement, {"code": pl.String, "name": pl.String})

@@ -31,3 +31,18 @@ def rebuild_demo(engine: Engine | None = None) -> dict[str, int]:
     migrate(engine)
     with engine.begin() as connection:
         return load_demo(connection)
+
+
+def prepare_real_store(engine: Engine) -> bool:
+    """Make an empty store ready for the partnership's own data: load the reference tables and
+    mark it as not synthetic, so the app never fills it with demo data. False if it had data."""
+    from sqlalchemy import insert
+
+    from data_access.reference import ensure_reference
+
+    with engine.begin() as connection:
+        if connection.execute(select(m.DatasetInfo.key).limit(1)).first() is not None:
+            return False
+        ensure_reference(connection)
+        connection.execute(insert(m.DatasetInfo), [{"key": "is_synthetic", "value": "false"}])
+    return True

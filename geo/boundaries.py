@@ -49,8 +49,24 @@ def layer_path(level: str, vintage: str = "2004") -> Path:
     return GEO_ASSETS / names[level]
 
 
+_LOADED_LAYERS: dict[tuple[str, str], str] = {}
+
+
+def register_layer(level: str, vintage: str, geojson_text: str) -> None:
+    """Make a layer loaded at run time (a new ward vintage, kept in the store) available here."""
+    _LOADED_LAYERS[(level, vintage)] = geojson_text
+    _geojson_text.cache_clear()
+    frame.cache_clear()
+
+
+def available(level: str, vintage: str) -> bool:
+    return (level, vintage) in _LOADED_LAYERS or layer_path(level, vintage).exists()
+
+
 @lru_cache(maxsize=8)
 def _geojson_text(level: str, vintage: str) -> str:
+    if (level, vintage) in _LOADED_LAYERS:
+        return _LOADED_LAYERS[(level, vintage)]
     return layer_path(level, vintage).read_text(encoding="utf-8")
 
 
@@ -68,7 +84,9 @@ def geojson(level: str, vintage: str = "2004", codes: frozenset[str] | None = No
 @lru_cache(maxsize=8)
 def frame(level: str, vintage: str = "2004") -> gpd.GeoDataFrame:
     """The layer as a GeoDataFrame (WGS84), for bounds and unions. Shared: never mutate."""
-    return gpd.read_file(layer_path(level, vintage))
+    import io
+
+    return gpd.read_file(io.StringIO(_geojson_text(level, vintage)))
 
 
 def names(level: str, vintage: str = "2004") -> dict[str, str]:

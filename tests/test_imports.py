@@ -345,3 +345,33 @@ def test_a_failure_on_the_last_row_leaves_the_store_unchanged(empty_engine):
     assert (
         commit(empty_engine, check(csv_bytes(HEADER, *rows)), "d@b.uk").inserted == 4
     )  # nothing lost
+
+
+def test_data_page_for_data_managers(app_env):
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(str(REPO_ROOT / "app.py"), default_timeout=120)
+    at.session_state["demo-role"] = RoleScope("data_manager")
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.title[0].value == "Data"
+    assert at.selectbox(key="data-kind").options == [k.label for k in KINDS.values()]
+    assert "Rows in file" in at.dataframe[0].value.columns  # the import log
+
+
+def test_a_new_real_store_is_never_filled_with_demo_data(tmp_path, monkeypatch):
+    import subprocess
+    import sys
+
+    from data_access.engine import make_engine
+    from data_access.store import ensure_store
+
+    url = f"sqlite:///{tmp_path / 'real.sqlite'}"
+    out = subprocess.run([sys.executable, "-m", "data_access", "migrate"], cwd=REPO_ROOT, capture_output=True,
+                         text=True, env={"DATABASE_URL": url, "PATH": "/usr/bin:/bin"}, check=True)  # fmt: skip
+    assert "prepared for real data" in out.stdout
+    engine = make_engine(url)
+    assert ensure_store(engine) is False  # the app's first start loads nothing
+    assert count(engine, m.Child) == 0 and count(engine, m.Ward) == 30
+    with engine.connect() as c:
+        assert queries.dataset_info(c) == {"is_synthetic": "false"}

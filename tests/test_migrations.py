@@ -58,3 +58,27 @@ def test_migrations_build_the_model_schema_on_postgresql():
             engine.dispose()
     assert diff == []
     assert len(triggers) == 1
+
+
+def test_a_store_with_data_upgrades_in_place(tmp_path):
+    """An existing store (schema 0003, full of demo data) upgrades to the latest schema and keeps
+    its rows: SQLite rebuilds altered tables, which must work with foreign keys in force."""
+    from alembic import command
+    from sqlalchemy import func, select
+
+    from data_access import models as m
+    from data_access.demo import load_demo
+    from data_access.engine import alembic_config
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'old.sqlite'}")
+    migrate(engine)
+    with engine.begin() as connection:
+        load_demo(connection)
+        children = connection.execute(select(func.count()).select_from(m.Child)).scalar()
+    command.downgrade(alembic_config(engine), "0003")  # back to the schema before imports
+    migrate(engine)  # and up again, with every table full
+    with engine.connect() as connection:
+        assert connection.execute(select(func.count()).select_from(m.Child)).scalar() == children
+        assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+        diff = compare_metadata(MigrationContext.configure(connection), Base.metadata)
+    assert diff == []

@@ -17,13 +17,26 @@ def run_migrations_online() -> None:
         from data_access.engine import make_engine
 
         engine = make_engine(database_url())
-    with engine.begin() as connection:
-        context.configure(
-            connection=connection,
-            target_metadata=target_metadata,
-            render_as_batch=connection.dialect.name == "sqlite",
-        )
-        context.run_migrations()
+    with engine.connect() as connection:
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:
+            # SQLite rebuilds a table to alter it ("batch" mode); with foreign keys enforced the
+            # old table could not be dropped while other tables point at it. The pragma only
+            # takes effect outside a transaction, so it is set before the migration begins.
+            connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+            connection.commit()
+        try:
+            with connection.begin():
+                context.configure(
+                    connection=connection,
+                    target_metadata=target_metadata,
+                    render_as_batch=sqlite,
+                )
+                context.run_migrations()
+        finally:
+            if sqlite:
+                connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+                connection.commit()
 
 
 run_migrations_online()
