@@ -27,7 +27,7 @@ OCT = date(2026, 10, 1)
 def test_role_scopes_and_their_pages():
     assert SOUTH.policy.suppress and not LEAD.policy.suppress and not MACE.policy.suppress
     assert "cases" in MACE.pages() and "cases" not in LEAD.pages()
-    assert "cases" not in SOUTH.pages() and MANAGER.pages() == ("audit",)
+    assert "cases" not in SOUTH.pages() and MANAGER.pages() == ("data", "audit")
     with pytest.raises(ValueError):
         RoleScope("area_committee")
     with pytest.raises(ValueError):
