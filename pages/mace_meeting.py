@@ -93,7 +93,9 @@ place_names = dict(zip(places["id"].to_list(), places["name"].to_list(), strict=
 versions = dict(zip(places["id"].to_list(), places["version"].to_list(), strict=True))
 statuses = dict(zip(places["id"].to_list(), places["status"].to_list(), strict=True))
 seen = st.session_state.setdefault(SEEN_KEY, {})
-note_tab, status_tab, action_tab = st.tabs(["Review note", "Location status", "Agreed action"])
+note_tab, status_tab, action_tab, new_tab = st.tabs(
+    ["Review note", "Location status", "Agreed action", "New location"]
+)
 
 
 def report(outcome: str, message: str) -> None:
@@ -159,6 +161,20 @@ with action_tab, st.form("meeting-action", clear_on_submit=True):
                 blocked_case_id=case_id if on_what == "A blocked case" else None,
             )  # fmt: skip
             report("success", "Action recorded.")
+        except mace.InvalidInput as error:
+            report("error", str(error))
+
+with new_tab, st.form("meeting-new-location", clear_on_submit=True):
+    kind = st.selectbox("Type", list(LOCATION_TYPES), format_func=lambda k: LOCATION_TYPES[k][0],
+                        key="new-type")  # fmt: skip
+    label = st.text_input("Short name (a business name or a description: never a person's name)",
+                          key="new-name")  # fmt: skip
+    postcode = st.text_input("Postcode (placed at the postcode's centre, never an exact address)",
+                             key="new-postcode")  # fmt: skip
+    if st.form_submit_button("Add location"):
+        try:
+            new_id = cache.mace_write(mace.add_location, viewer, kind, label, postcode)
+            report("success", f"Location L-{new_id:03d} added as open.")
         except mace.InvalidInput as error:
             report("error", str(error))
 

@@ -228,3 +228,18 @@ def test_hot_spots_page_runs_and_flags_bd5(app_env, monkeypatch):
         t["marker"]["symbol"] for t in funnel["data"] if t.get("mode", "").startswith("markers")
     }
     assert len(symbols) >= 3  # flags told apart by shape, not only colour
+
+
+def test_meeting_page_adds_a_location_and_refuses_a_place_outside_bradford(store, monkeypatch):
+    at = meeting_app(str(store.url), monkeypatch)
+    at.text_input(key="new-name").input("Snooker hall, Manningham Lane")
+    at.text_input(key="new-postcode").input("LS1 1UR")
+    next(b for b in at.button if b.label == "Add location").click().run()
+    assert any("not a postcode in Bradford" in e.value for e in at.error)
+    at.text_input(key="new-name").input("Snooker hall, Manningham Lane")
+    at.text_input(key="new-postcode").input("BD8 7AA")
+    next(b for b in at.button if b.label == "Add location").click().run()
+    assert any("added as open" in s.value for s in at.success)
+    with store.connect() as c:
+        names = mace.locations(c, MACE_ROLE)["name"].to_list()
+    assert "Snooker hall, Manningham Lane" in names
