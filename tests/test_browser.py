@@ -6,6 +6,7 @@ Screenshots are kept in tests/artifacts/ for a person to look at.
 from __future__ import annotations
 
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -36,9 +37,18 @@ def free_port() -> int:
 
 
 @pytest.fixture(scope="module")
-def server(demo_db_url: str) -> Iterator[str]:
+def browser_db_url(demo_db_url: str, tmp_path_factory: pytest.TempPathFactory) -> str:
+    """A copy of the demo store for the browser session: uploads and audit rows written through
+    the browser must not leak into the store other tests read."""
+    copy = tmp_path_factory.mktemp("browser") / "browser.sqlite"
+    shutil.copy(demo_db_url.removeprefix("sqlite:///"), copy)
+    return f"sqlite:///{copy}"
+
+
+@pytest.fixture(scope="module")
+def server(browser_db_url: str) -> Iterator[str]:
     port = free_port()
-    env = {**os.environ, "DATABASE_URL": demo_db_url,
+    env = {**os.environ, "DATABASE_URL": browser_db_url,
            "DASHBOARD_PSEUDONYM_KEY": "browser-test-key-0123456789"}  # fmt: skip
     process = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
@@ -213,11 +223,11 @@ def test_a_page_outside_the_role_cannot_be_opened_by_url(server, browser):
         page.close()
 
 
-def test_page_views_and_downloads_are_audited(server, browser, demo_db_url):
+def test_page_views_and_downloads_are_audited(server, browser, browser_db_url):
     from data_access import audit
     from data_access.engine import make_engine
 
-    engine = make_engine(demo_db_url)
+    engine = make_engine(browser_db_url)
     with engine.connect() as c:
         before = audit.events(c).height
     page = open_and_wait(browser, server, 1)
