@@ -492,6 +492,17 @@ def _commit_rows(connection: Connection, report: Report, result: CommitResult, u
                   "updated": result.updated, "rejected": result.rejected})  # fmt: skip
 
 
+def _new_child(source_hash: str, row: dict) -> dict:
+    """A child row from an extract: pseudonymous id from the keyed hash, optional details."""
+    return {
+        "pseudo_id": "CE-" + source_hash[:8].upper(),
+        "source_hash": source_hash,
+        "sex": row.get("sex") or "unknown",
+        "birth_month": row.get("birth_month"),
+        "ethnicity": row.get("ethnicity") or "Not recorded",
+    }
+
+
 def _child_id(connection: Connection, row: dict) -> int:
     source_hash = pseudonymise(row["child_id"])
     found = connection.execute(
@@ -501,9 +512,7 @@ def _child_id(connection: Connection, row: dict) -> int:
         return found
     return connection.execute(
         insert(m.Child).returning(m.Child.id),
-        [{"pseudo_id": "CE-" + source_hash[:8].upper(), "source_hash": source_hash,
-          "sex": row.get("sex") or "unknown", "birth_month": row.get("birth_month"),
-          "ethnicity": row.get("ethnicity") or "Not recorded"}],
+        [_new_child(source_hash, row)],
     ).scalar_one()  # fmt: skip
 
 
@@ -658,10 +667,7 @@ def _bulk_children_by_hash(
     new = [h for h in first_row if h not in known]
     if new:
         for chunk in _chunks(new, 5000):
-            connection.execute(insert(m.Child), [
-                {"pseudo_id": "CE-" + h[:8].upper(), "source_hash": h,
-                 "sex": first_row[h].get("sex") or "unknown", "birth_month": first_row[h].get("birth_month"),
-                 "ethnicity": first_row[h].get("ethnicity") or "Not recorded"} for h in chunk])  # fmt: skip
+            connection.execute(insert(m.Child), [_new_child(h, first_row[h]) for h in chunk])
         for chunk in _chunks(new):
             known |= dict(connection.execute(
                 select(m.Child.source_hash, m.Child.id).where(m.Child.source_hash.in_(chunk))).all())  # fmt: skip

@@ -290,6 +290,12 @@ def _aggregate(connection: Connection, column, distinct: bool = False):  # noqa:
 # ---------------------------------------------------------------- writes
 
 
+def _require(connection: Connection, model, record_id: int, what: str) -> None:  # noqa: ANN001
+    """Refuse a write that names a record which does not exist."""
+    if connection.execute(select(model.id).where(model.id == record_id)).first() is None:
+        raise InvalidInput(f"There is no {what} number {record_id}.")
+
+
 def _clean_note(note: str) -> str:
     text = (note or "").strip()
     if not text:
@@ -308,13 +314,7 @@ def add_review_note(
     """Record a review note on a location (stored as typed; shown escaped, never as HTML)."""
     authorise_cases(viewer.scope)
     text = _clean_note(note)
-    if (
-        connection.execute(
-            select(m.LocationOfConcern.id).where(m.LocationOfConcern.id == location_id)
-        ).first()
-        is None
-    ):
-        raise InvalidInput(f"There is no location of concern number {location_id}.")
+    _require(connection, m.LocationOfConcern, location_id, "location of concern")
     connection.execute(
         insert(m.ReviewNote),
         [
@@ -383,22 +383,10 @@ def record_agreed_action(
         )
     if (location_id is None) == (blocked_case_id is None):
         raise InvalidInput("An action is agreed on exactly one location or one blocked case.")
-    if (
-        location_id is not None
-        and connection.execute(
-            select(m.LocationOfConcern.id).where(m.LocationOfConcern.id == location_id)
-        ).first()
-        is None
-    ):
-        raise InvalidInput(f"There is no location of concern number {location_id}.")
-    if (
-        blocked_case_id is not None
-        and connection.execute(
-            select(m.BlockedCase.id).where(m.BlockedCase.id == blocked_case_id)
-        ).first()
-        is None
-    ):
-        raise InvalidInput(f"There is no blocked case number {blocked_case_id}.")
+    if location_id is not None:
+        _require(connection, m.LocationOfConcern, location_id, "location of concern")
+    if blocked_case_id is not None:
+        _require(connection, m.BlockedCase, blocked_case_id, "blocked case")
     meeting_id = connection.execute(
         select(m.MaceMeeting.id).where(m.MaceMeeting.held_on == meeting_on)
     ).scalar()

@@ -48,30 +48,32 @@ def _levels(scope: Scope, by: Sequence[str]) -> dict[str, Sequence[str]]:
     return levels
 
 
+def _suppressed_counts(
+    connection: Connection, role: RoleScope, scope: Scope, by: tuple[str, ...], count, value: str
+) -> pl.DataFrame:  # noqa: ANN001 - count is one of the queries.*_counts functions
+    """The one path every aggregate table takes: role check, SQL aggregate, suppression."""
+    authorise_aggregate(connection, role, scope, by)
+    return suppress(count(connection, scope, by), by, value, role.policy, _levels(scope, by))
+
+
 def cohort_table(
     connection: Connection, role: RoleScope, scope: Scope, by: tuple[str, ...]
 ) -> pl.DataFrame:
     """Children at risk at month ends, over ``by`` (e.g. month x risk level), suppressed."""
-    authorise_aggregate(connection, role, scope, by)
-    counts = queries.cohort_counts(connection, scope, by)
-    return suppress(counts, by, "children", role.policy, _levels(scope, by))
+    return _suppressed_counts(connection, role, scope, by, queries.cohort_counts, "children")
 
 
 def referral_table(
     connection: Connection, role: RoleScope, scope: Scope, by: tuple[str, ...]
 ) -> pl.DataFrame:
-    authorise_aggregate(connection, role, scope, by)
-    counts = queries.referral_counts(connection, scope, by)
-    return suppress(counts, by, "referrals", role.policy, _levels(scope, by))
+    return _suppressed_counts(connection, role, scope, by, queries.referral_counts, "referrals")
 
 
 def missing_table(
     connection: Connection, role: RoleScope, scope: Scope, by: tuple[str, ...]
 ) -> pl.DataFrame:
     """Missing episodes over ``by``, suppressed (episodes add up; distinct children do not)."""
-    authorise_aggregate(connection, role, scope, by)
-    counts = queries.missing_counts(connection, scope, by)
-    return suppress(counts, by, "episodes", role.policy, _levels(scope, by))
+    return _suppressed_counts(connection, role, scope, by, queries.missing_counts, "episodes")
 
 
 def linked_referral_tables(
