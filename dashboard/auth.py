@@ -12,7 +12,7 @@ import os
 import streamlit as st
 
 from dashboard import cache
-from dashboard.roles import ROLE_HELP, ROLES, RoleScope, Viewer
+from domain.roles import ROLE_HELP, ROLES, RoleScope, Viewer
 from geo.areas import AREA_COMMITTEES
 
 DEMO_EMAIL = "demo@example.invalid"

@@ -37,8 +37,8 @@ from reportlab.platypus import (
 
 from dashboard import briefing_slides as slides
 from dashboard.charts import ChartContext
-from dashboard.narrative import narrative
-from data_access.briefing import BriefingFigures
+from domain.briefing_figures import BriefingFigures
+from domain.narrative import narrative
 
 PAGE = landscape(A4)
 CHROMIUM_CANDIDATES = ("/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome")
@@ -234,9 +234,10 @@ def build_pack(figures: BriefingFigures, context: PackContext, threshold: int = 
 
 def _main(argv: list[str] | None = None) -> int:
     from data_access import queries
-    from data_access.briefing import briefing_figures, default_period
+    from data_access.briefing import briefing_figures
     from data_access.engine import make_engine
     from data_access.store import ensure_store
+    from domain.briefing_figures import default_period
     from geo.areas import AREA_COMMITTEES
 
     parser = argparse.ArgumentParser(prog="python -m dashboard.briefing_pack")

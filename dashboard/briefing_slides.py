@@ -5,14 +5,14 @@ from __future__ import annotations
 import plotly.graph_objects as go
 import polars as pl
 
-from dashboard import charts, theme
-from dashboard.formatting import format_count
-from dashboard.mapdata import map_table
-from dashboard.objectives import objective_summary
+from dashboard import charts, map_charts, theme
 from dashboard.tables import split_table
-from dashboard.vocab import RAG_MARKERS, RAG_STATUSES, RISK_LEVELS
-from data_access.briefing import BriefingFigures, Headline
-from data_access.disclosure import TOTAL
+from domain.briefing_figures import BriefingFigures, Headline
+from domain.disclosure import TOTAL
+from domain.formatting import format_count
+from domain.mapdata import map_table
+from domain.objectives import objective_summary
+from domain.vocab import RAG_MARKERS, RAG_STATUSES, RISK_LEVELS
 from geo import boundaries
 
 SLIDE_TITLES = (
@@ -122,7 +122,7 @@ def map_figure(figures: BriefingFigures, context: charts.ChartContext) -> go.Fig
     }
     hidden = frozenset(table.filter(pl.col("suppressed"))["code"].to_list())
     view = boundaries.view_of("ward", codes=frozenset(names))
-    return charts.choropleth(
+    return map_charts.choropleth(
         shown,
         table,
         f"Referrals by ward, {figures.area_name}, {figures.period.label()}",

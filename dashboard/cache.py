@@ -8,20 +8,24 @@ Pages call these and nothing else; each wrapper opens a connection, runs one que
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING
 
 import polars as pl
 import streamlit as st
-from sqlalchemy import Engine
 
 from dashboard.charts import ChartContext
-from dashboard.roles import RoleScope, Viewer
 from data_access import audit, briefing, mace, protected, queries, users
 from data_access.access import authorise_audit
-from data_access.briefing import BriefingFigures, BriefingPeriod
 from data_access.engine import make_engine
+from data_access.imports import log as imports_log
 from data_access.sql import Scope
 from data_access.store import ensure_store
+from domain.briefing_figures import BriefingFigures, BriefingPeriod
+from domain.roles import RoleScope, Viewer
 from geo import boundaries
+
+if TYPE_CHECKING:  # the engine passes through; only data_access speaks SQLAlchemy
+    from sqlalchemy import Engine
 
 QUERY_TTL = "15m"
 
@@ -204,21 +208,8 @@ def mace_write(function, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003, ANN2
 
 def import_log() -> pl.DataFrame:
     """Not cached: a data manager expects to see the import they just made."""
-    from sqlalchemy import select
-
-    from data_access import models as m
-
     with engine().connect() as connection:
-        rows = connection.execute(
-            select(m.ImportLog.imported_at, m.ImportLog.user_email, m.ImportLog.file_name,
-                   m.ImportLog.kind, m.ImportLog.rows_in_file, m.ImportLog.rows_inserted,
-                   m.ImportLog.rows_updated, m.ImportLog.rows_unchanged, m.ImportLog.rows_rejected,
-                   m.ImportLog.valid_rows_only, m.ImportLog.file_sha256)
-            .order_by(m.ImportLog.imported_at.desc())
-        ).all()  # fmt: skip
-    schema = ["When", "By", "File", "Kind", "Rows in file", "New", "Updated", "Unchanged",
-              "Rejected", "Valid rows only", "SHA-256"]  # fmt: skip
-    return pl.DataFrame([tuple(r) for r in rows], schema=schema, orient="row")
+        return imports_log.import_log(connection)
 
 
 def roles_for(email: str) -> list[RoleScope]:

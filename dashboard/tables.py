@@ -6,7 +6,7 @@ from collections.abc import Mapping
 
 import polars as pl
 
-from data_access.disclosure import SUPPRESSED_MARK, TOTAL
+from domain.disclosure import SUPPRESSED_MARK, TOTAL
 
 
 def wide_table(
@@ -38,7 +38,7 @@ def wide_table(
 
 def series_table(frame: pl.DataFrame, keep: pl.Expr | None = None) -> pl.DataFrame:
     """A monthly series with its 3-month average and last year's value, headed in words."""
-    from dashboard.trends import with_rolling_average, with_same_month_last_year
+    from domain.trends import with_rolling_average, with_same_month_last_year
 
     table = with_same_month_last_year(with_rolling_average(frame))
     if keep is not None:
@@ -96,7 +96,7 @@ def suppressed_wide(
 def suppressed_series_table(frame: pl.DataFrame, keep: pl.Expr | None = None) -> pl.DataFrame:
     """A monthly series (month, value nullable, suppressed) with its 3-month average and last
     year's value; "c" marks a hidden count, and averages that include one are left blank."""
-    from dashboard.trends import with_rolling_average, with_same_month_last_year
+    from domain.trends import with_rolling_average, with_same_month_last_year
 
     table = with_same_month_last_year(with_rolling_average(frame.select("month", "value")))
     table = table.join(frame.select("month", "suppressed"), on="month", how="left")

@@ -9,9 +9,9 @@ import polars as pl
 import streamlit as st
 
 from dashboard import cache
-from dashboard.csv_safe import to_safe_csv
-from dashboard.months import add_months, month_label, months_between
-from dashboard.roles import RoleScope, Viewer
+from domain.csv_safe import to_safe_csv
+from domain.months import add_months, month_label, months_between
+from domain.roles import RoleScope, Viewer
 from geo.boundaries import ATTRIBUTION
 
 SYNTHETIC_BANNER = (

@@ -8,11 +8,11 @@ import socket
 import sys
 from pathlib import Path
 
-from dashboard.roles import ROLES
 from data_access import audit
 from data_access.engine import make_engine, migrate
-from data_access.import_formats import KINDS
+from data_access.imports.formats import KINDS
 from data_access.users import add_role, list_users, remove_role
+from domain.roles import ROLES
 from geo.areas import AREA_COMMITTEES
 
 
@@ -40,7 +40,7 @@ def _users(engine, args: argparse.Namespace) -> int:  # noqa: ANN001
 
 
 def _import(engine, args: argparse.Namespace) -> int:  # noqa: ANN001
-    from data_access.importer import ImportRefused, commit, validate
+    from data_access.imports import ImportRefused, commit, validate
 
     migrate(engine)
     if not args.file.exists():
@@ -95,6 +95,13 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="commit the valid rows even though other rows were rejected",
     )
+    load = commands.add_parser("load-boundaries", help="load a new ward vintage into the store")
+    load.add_argument("file", type=Path, help="GeoJSON or GeoPackage of ward polygons")
+    load.add_argument("--level", default="ward", choices=["ward"])
+    load.add_argument("--vintage", required=True, help="a short name, e.g. 2026")
+    load.add_argument("--code-field", required=True, help="property holding the ward code")
+    load.add_argument("--name-field", required=True, help="property holding the ward name")
+    load.add_argument("--replace", action="store_true", help="replace a vintage already loaded")
     users_cmd = commands.add_parser("users", help="manage who holds which role")
     user_actions = users_cmd.add_subparsers(dest="user_action", required=True)
     add = user_actions.add_parser("add", help="give a user a role")
@@ -140,6 +147,19 @@ def main(argv: list[str] | None = None) -> int:
                 "python -m data_access export",
                 {"out": str(args.out), "for_publication": args.for_publication},
             )
+    elif args.command == "load-boundaries":
+        from data_access.boundary_vintages import BoundaryError, load_boundaries
+
+        migrate(engine)
+        try:
+            counts = load_boundaries(engine, args.file, args.level, args.vintage, args.code_field,
+                                     args.name_field, args.replace)  # fmt: skip
+        except BoundaryError as error:
+            print(f"Nothing was loaded: {error}", file=sys.stderr)
+            return 2
+        print(
+            f"Vintage {args.vintage}: {counts['wards']} wards, {counts['postcodes']:,} postcodes placed."
+        )
     elif args.command == "users":
         return _users(engine, args)
     elif args.command == "import":

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from sqlalchemy import Connection, select
 
-from dashboard.roles import AccessDenied, RoleScope
 from data_access import models as m
 from data_access.sql import Scope
+from domain.roles import AccessDenied, RoleScope
 
 GEOGRAPHIC_BREAKDOWNS = frozenset({"ward_code", "postcode_district", "area_code"})
 

@@ -16,17 +16,3 @@ def database_url() -> str:
         return url
     DEFAULT_SQLITE_PATH.parent.mkdir(parents=True, exist_ok=True)
     return f"sqlite:///{DEFAULT_SQLITE_PATH}"
-
-
-SUPPRESSION_THRESHOLD_ENV = "DASHBOARD_SUPPRESSION_THRESHOLD"
-
-
-def suppression_threshold() -> int:
-    """Smallest count shown in public views (default 5: counts 1-4 are hidden)."""
-    raw = os.environ.get(SUPPRESSION_THRESHOLD_ENV, "").strip()
-    if not raw:
-        return 5
-    value = int(raw)
-    if value < 2:
-        raise ValueError(f"{SUPPRESSION_THRESHOLD_ENV} must be at least 2, not {value}")
-    return value

@@ -9,23 +9,11 @@ from datetime import date, timedelta
 import numpy as np
 from sqlalchemy import Connection, insert
 
-from dashboard.months import add_months, months_between
 from data_access import models as m
 from data_access.reference import GEO_ASSETS
+from domain.months import add_months, months_between
+from domain.vocab import AGENCIES, LOCATION_TYPES
 
-LOCATION_TYPES = {
-    "cafe": ("Café", 8),
-    "takeaway": ("Takeaway / fast food", 12),
-    "entertainment": ("Snooker or entertainment hall", 5),
-    "hotel": ("Hotel", 6),
-    "taxi": ("Taxi rank or firm", 6),
-    "dwelling": ("Domestic dwelling (cuckooing)", 10),
-    "park": ("Park", 7),
-    "childrens_home": ("Children's home", 4),
-    "pru": ("Pupil referral unit", 2),
-    "other": ("Other", 3),
-}
-LOCATION_STATUSES = {"open": "Open", "monitoring": "Monitoring", "closed": "Closed"}
 DISRUPTION_TYPES = (
     "Licensing visit",
     "Child Abduction Warning Notice",
@@ -42,15 +30,6 @@ BLOCKAGES = (
     "Young person not engaging; no trusted adult yet",
     "Disclosure made but no police statement",
     "Housing for family needed to move away from risk",
-)
-AGENCIES = (
-    "West Yorkshire Police",
-    "Children's social care",
-    "Education",
-    "Health (NHS)",
-    "Youth service",
-    "Licensing",
-    "Housing",
 )
 
 

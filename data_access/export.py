@@ -7,9 +7,9 @@ from pathlib import Path
 import polars as pl
 from sqlalchemy import Connection
 
-from dashboard.csv_safe import to_safe_csv
 from data_access import queries
 from data_access.sql import Scope
+from domain.csv_safe import to_safe_csv
 
 EXPORTS = {
     "cohort_by_month.csv": ("cohort", ("month", "ward_code", "risk_level")),
@@ -49,8 +49,8 @@ def publication_frames(connection: Connection, vintage: str = "2004") -> dict[st
     Finer splits (postcode district, referring agency, distinct children) are left out: at ward
     level almost every cell of them would be hidden.
     """
-    from data_access.disclosure import PUBLIC, SUPPRESSED_MARK, suppress
     from data_access.protected import CATEGORY_LEVELS
+    from domain.disclosure import PUBLIC, SUPPRESSED_MARK, suppress
 
     scope = Scope(queries.data_from(connection), queries.data_as_of(connection), vintage=vintage)
     wards = queries.wards(connection, vintage)["code"].to_list()

@@ -1,7 +1,7 @@
 """Page-ready figures: every query here checks the viewer's role, then applies disclosure control,
 before the result reaches a page, a cache shared with other roles, or a download.
 
-Tables come back in the shape :func:`data_access.disclosure.suppress` gives: every combination of
+Tables come back in the shape :func:`domain.disclosure.suppress` gives: every combination of
 the dimensions plus a ``Total`` level for each, a nullable count and a ``suppressed`` flag.
 """
 
@@ -12,19 +12,19 @@ from collections.abc import Sequence
 import polars as pl
 from sqlalchemy import Connection, and_, func, or_, select
 
-from dashboard.months import months_between
-from dashboard.roles import RoleScope
-from dashboard.vocab import (
+from data_access import models as m
+from data_access import queries
+from data_access.access import authorise_aggregate, authorise_cases
+from data_access.sql import Scope, read_frame
+from domain.disclosure import TOTAL, suppress
+from domain.months import months_between
+from domain.roles import RoleScope
+from domain.vocab import (
     EXPLOITATION_TYPES,
     PLACEMENT_TYPES,
     REFERRING_AGENCIES,
     RISK_LEVELS,
 )
-from data_access import models as m
-from data_access import queries
-from data_access.access import authorise_aggregate, authorise_cases
-from data_access.disclosure import TOTAL, suppress
-from data_access.sql import Scope, read_frame
 
 CATEGORY_LEVELS: dict[str, Sequence[str]] = {
     "risk_level": list(RISK_LEVELS),

@@ -247,7 +247,7 @@ def monthly_metric(
 
 def complete_months(frame: pl.DataFrame, scope: Scope, fill: dict[str, int]) -> pl.DataFrame:
     """Every month of the scope present (true zeros where nothing happened), in order."""
-    from dashboard.months import months_between
+    from domain.months import months_between
 
     labels = [mth.strftime("%Y-%m") for mth in months_between(scope.start, scope.end)]
     full = pl.DataFrame({"month": labels}).join(frame, on="month", how="left")

@@ -89,7 +89,7 @@ def ensure_reference(connection: Connection) -> None:
     if connection.execute(select(m.Ward.code).limit(1)).first() is None:
         load_reference(connection)
     if connection.execute(select(m.StrategicObjective.number).limit(1)).first() is None:
-        from dashboard.vocab import STRATEGIC_OBJECTIVES
+        from domain.vocab import STRATEGIC_OBJECTIVES
 
         connection.execute(
             insert(m.StrategicObjective),

@@ -11,7 +11,7 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql import ColumnElement, Select
 from sqlalchemy.sql.functions import FunctionElement
 
-from dashboard.months import month_end, months_between
+from domain.months import month_end, months_between
 
 
 class year_month(FunctionElement):  # noqa: N801 - reads like the SQL function it renders

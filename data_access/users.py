@@ -5,8 +5,8 @@ from __future__ import annotations
 import polars as pl
 from sqlalchemy import Connection, delete, insert, select
 
-from dashboard.roles import ROLES, RoleScope
 from data_access import models as m
+from domain.roles import ROLES, RoleScope
 from geo.areas import AREA_COMMITTEES
 
 

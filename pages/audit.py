@@ -7,8 +7,8 @@ from datetime import date, datetime, timedelta
 import streamlit as st
 
 from dashboard import cache, ui
-from dashboard.csv_safe import to_safe_csv
 from data_access.audit import ACTIONS
+from domain.csv_safe import to_safe_csv
 
 ui.page_header(
     "Audit log",

@@ -9,10 +9,10 @@ import streamlit as st
 from dashboard import briefing_slides as slides
 from dashboard import cache, ui
 from dashboard.briefing_pack import PackContext, StaticChartsUnavailable, build_pack, pack_filename
-from dashboard.months import add_months, month_label, months_between
-from dashboard.narrative import narrative
-from data_access.briefing import default_period
-from data_access.config import suppression_threshold
+from domain.briefing_figures import default_period
+from domain.disclosure import suppression_threshold
+from domain.months import add_months, month_label, months_between
+from domain.narrative import narrative
 
 SLIDE_KEY, PRESENT_KEY = "briefing-slide", "briefing-present"
 PRESENTATION_CSS = """

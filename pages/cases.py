@@ -8,9 +8,9 @@ import polars as pl
 import streamlit as st
 
 from dashboard import cache, ui
-from dashboard.months import add_months, month_label, months_between
-from dashboard.vocab import EXPLOITATION_TYPES, RISK_LEVELS
 from data_access.sql import Scope
+from domain.months import add_months, month_label, months_between
+from domain.vocab import EXPLOITATION_TYPES, RISK_LEVELS
 
 ui.page_header(
     "Case list (MACE)",

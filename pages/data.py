@@ -7,8 +7,8 @@ import polars as pl
 import streamlit as st
 
 from dashboard import cache, ui
-from data_access.import_formats import KINDS, dictionary_markdown, template_csv
-from data_access.importer import ImportRefused, commit, validate
+from data_access.imports import ImportRefused, commit, validate
+from data_access.imports.formats import KINDS, dictionary_markdown, template_csv
 
 ui.page_header(
     "Data",

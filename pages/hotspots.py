@@ -5,16 +5,16 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
-from dashboard import cache, charts, ui
-from dashboard.hotspots import (
+from dashboard import cache, map_charts, ui
+from domain.hotspots import (
     FLAG_LABELS,
     FLAG_MARKERS,
     flag_areas,
     funnel_curve,
     worse_and_getting_worse,
 )
-from dashboard.months import add_months, month_label, months_between
-from data_access.demo_mace import LOCATION_STATUSES, LOCATION_TYPES
+from domain.months import add_months, month_label, months_between
+from domain.vocab import LOCATION_STATUSES, LOCATION_TYPES
 from geo import boundaries
 
 GEOGRAPHIES = {"ward": "Wards", "district": "Postcode districts"}
@@ -82,7 +82,7 @@ st.caption(
 context = cache.chart_context()
 curve = funnel_curve(float(flagged["district_rate"][0]), flagged["population"].to_list())
 st.plotly_chart(
-    charts.funnel_chart(
+    map_charts.funnel_chart(
         flagged, curve, FLAG_LABELS, FLAG_MARKERS,
         f"{MEASURES[measure]} per 10,000 children aged 0-17 by {GEOGRAPHIES[geography].lower()[:-1]}, {period}",
         f"{MEASURES[measure]} per 10,000 children", context,
@@ -109,16 +109,16 @@ map_table = flagged.with_columns(
     pl.col("flag").replace_strict(FLAG_LABELS).alias("rank"),
 ).select("code", "name", "value", "rank")
 view = boundaries.view_of(geography)
-figure = charts.choropleth(
+figure = map_charts.choropleth(
     cache.layer_geojson(geography), map_table,
     f"Flags by {GEOGRAPHIES[geography].lower()[:-1]} and locations of concern", "Flag", context,
     view.center, view.zoom,
 )  # fmt: skip
 figure.data[-1].update(
-    colorscale=[[i / 4, charts.FLAG_COLOURS[f]] for i, f in enumerate(flag_order)], zmin=0, zmax=4,
+    colorscale=[[i / 4, map_charts.FLAG_COLOURS[f]] for i, f in enumerate(flag_order)], zmin=0, zmax=4,
     showscale=False, hovertemplate="<b>%{customdata[0]}</b><br>ONS code: %{location}<br>%{customdata[1]}<extra></extra>",
 )  # fmt: skip
-charts.add_location_points(figure, places, LOCATION_STATUSES)
+map_charts.add_location_points(figure, places, LOCATION_STATUSES)
 st.plotly_chart(figure, theme=None, key="hot-map")
 st.caption(
     "Areas: dark pink = above 99.8% limit, orange = above 95%, grey = within limits, blue = below. "

@@ -8,9 +8,14 @@ import polars as pl
 import streamlit as st
 
 from dashboard import cache, ui
-from dashboard.vocab import EXPLOITATION_TYPES, REFERRING_AGENCIES
-from data_access import mace
-from data_access.demo_mace import AGENCIES, LOCATION_STATUSES, LOCATION_TYPES
+from data_access import mace_writes
+from domain.vocab import (
+    AGENCIES,
+    EXPLOITATION_TYPES,
+    LOCATION_STATUSES,
+    LOCATION_TYPES,
+    REFERRING_AGENCIES,
+)
 
 SEEN_KEY = "meeting-seen-versions"
 
@@ -106,12 +111,12 @@ with note_tab, st.form("meeting-note", clear_on_submit=True):
     location_id = st.selectbox(
         "Location", list(place_names), format_func=place_names.get, key="note-location"
     )
-    note = st.text_area("Note", max_chars=mace.MAX_NOTE_CHARS + 500, key="note-text")
+    note = st.text_area("Note", max_chars=mace_writes.MAX_NOTE_CHARS + 500, key="note-text")
     if st.form_submit_button("Save note"):
         try:
-            cache.mace_write(mace.add_review_note, viewer, location_id, note)
+            cache.mace_write(mace_writes.add_review_note, viewer, location_id, note)
             report("success", f"Note saved on {place_names[location_id]}.")
-        except mace.InvalidInput as error:
+        except mace_writes.InvalidInput as error:
             report("error", str(error))
 
 with status_tab:
@@ -128,16 +133,20 @@ with status_tab:
         if st.form_submit_button("Save status"):
             try:
                 seen[location_id] = cache.mace_write(
-                    mace.change_location_status, viewer, location_id, new_status, seen[location_id]
+                    mace_writes.change_location_status,
+                    viewer,
+                    location_id,
+                    new_status,
+                    seen[location_id],
                 )
                 report(
                     "success",
                     f"{place_names[location_id]} is now {LOCATION_STATUSES[new_status].lower()}.",
                 )
-            except mace.EditConflict as error:
+            except mace_writes.EditConflict as error:
                 seen.pop(location_id, None)
                 report("error", str(error))
-            except mace.InvalidInput as error:
+            except mace_writes.InvalidInput as error:
                 report("error", str(error))
 
 with action_tab, st.form("meeting-action", clear_on_submit=True):
@@ -156,12 +165,12 @@ with action_tab, st.form("meeting-action", clear_on_submit=True):
     if st.form_submit_button("Record action"):
         try:
             cache.mace_write(
-                mace.record_agreed_action, viewer, held_on, description, owner, due,
+                mace_writes.record_agreed_action, viewer, held_on, description, owner, due,
                 location_id=location_id if on_what == "A location" else None,
                 blocked_case_id=case_id if on_what == "A blocked case" else None,
             )  # fmt: skip
             report("success", "Action recorded.")
-        except mace.InvalidInput as error:
+        except mace_writes.InvalidInput as error:
             report("error", str(error))
 
 with new_tab, st.form("meeting-new-location", clear_on_submit=True):
@@ -173,9 +182,9 @@ with new_tab, st.form("meeting-new-location", clear_on_submit=True):
                              key="new-postcode")  # fmt: skip
     if st.form_submit_button("Add location"):
         try:
-            new_id = cache.mace_write(mace.add_location, viewer, kind, label, postcode)
+            new_id = cache.mace_write(mace_writes.add_location, viewer, kind, label, postcode)
             report("success", f"Location L-{new_id:03d} added as open.")
-        except mace.InvalidInput as error:
+        except mace_writes.InvalidInput as error:
             report("error", str(error))
 
 if "meeting-flash" in st.session_state:

@@ -5,13 +5,13 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
-from dashboard import cache, charts, ui
-from dashboard.mapdata import map_table
-from dashboard.months import add_months, month_label, months_between
+from dashboard import cache, charts, map_charts, ui
 from dashboard.tables import suppressed_series_table
-from dashboard.vocab import METRIC_UNITS, METRICS, RISK_LEVELS
-from data_access.disclosure import SUPPRESSED_MARK, TOTAL
 from data_access.sql import Scope
+from domain.disclosure import SUPPRESSED_MARK, TOTAL
+from domain.mapdata import map_table
+from domain.months import add_months, month_label, months_between
+from domain.vocab import METRIC_UNITS, METRICS, RISK_LEVELS
 from geo import boundaries
 
 
@@ -135,7 +135,7 @@ if area:
         "type": "FeatureCollection",
         "features": [f for f in layer["features"] if f["id"] not in names],
     }
-figure = charts.choropleth(
+figure = map_charts.choropleth(
     shown,
     table,
     title,

@@ -8,10 +8,10 @@ import polars as pl
 import streamlit as st
 
 from dashboard import cache, charts, theme, ui
-from dashboard.formatting import format_count
-from dashboard.objectives import objective_summary, quarter_ends, quarter_label, status_label
 from dashboard.tables import wide_table
-from dashboard.vocab import RAG_MARKERS, RAG_STATUSES
+from domain.formatting import format_count
+from domain.objectives import objective_summary, quarter_ends, quarter_label, status_label
+from domain.vocab import RAG_MARKERS, RAG_STATUSES
 
 ui.page_header(
     "Strategic objectives",

@@ -6,13 +6,13 @@ import polars as pl
 import streamlit as st
 
 from dashboard import cache, charts, theme, ui
-from dashboard.formatting import format_change, format_count
-from dashboard.months import add_months, month_label, months_between
-from dashboard.overview import cell_value, headline_measures, rag_summary
 from dashboard.tables import split_table, suppressed_wide
-from dashboard.vocab import METRICS, RAG_MARKERS, RAG_STATUSES, RISK_LEVELS
-from data_access.disclosure import TOTAL
 from data_access.sql import Scope
+from domain.disclosure import TOTAL
+from domain.formatting import format_change, format_count
+from domain.months import add_months, month_label, months_between
+from domain.overview import cell_value, headline_measures, rag_summary
+from domain.vocab import METRICS, RAG_MARKERS, RAG_STATUSES, RISK_LEVELS
 
 ui.page_header(
     "Overview",

@@ -6,11 +6,11 @@ import polars as pl
 import streamlit as st
 
 from dashboard import cache, charts, theme, ui
-from dashboard.months import add_months
 from dashboard.tables import split_table, suppressed_series_table, suppressed_wide
-from dashboard.trends import blank_incomplete_windows
-from dashboard.vocab import EXPLOITATION_TYPES, PLACEMENT_TYPES, REFERRING_AGENCIES, RISK_LEVELS
 from data_access.sql import Scope
+from domain.months import add_months
+from domain.trends import blank_incomplete_windows
+from domain.vocab import EXPLOITATION_TYPES, PLACEMENT_TYPES, REFERRING_AGENCIES, RISK_LEVELS
 
 ui.page_header(
     "Trends",

@@ -40,4 +40,5 @@ fi
 
 python -m ruff check .
 python -m ruff format --check .
+lint-imports
 python -m pytest "$@"

@@ -1,0 +1,214 @@
+"""Pure map and funnel figure builders: choropleths of wards or postcode districts, the hot-spot
+funnel plot and locations of concern. Data in, ``plotly.graph_objects.Figure`` out."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import plotly.graph_objects as go
+import polars as pl
+
+from dashboard import theme
+from dashboard.charts import HIDDEN_FILL, ChartContext, base_layout
+
+
+def choropleth(
+    geojson: dict,
+    frame: pl.DataFrame,
+    title: str,
+    value_label: str,
+    context: ChartContext,
+    center: dict[str, float],
+    zoom: float,
+    map_style: str = "white-bg",
+    outline: dict | None = None,
+    context_geojson: dict | None = None,
+    hidden_hatch: dict | None = None,
+) -> go.Figure:
+    """A MapLibre choropleth of ``frame`` (code, name, value, rank) over ``geojson`` features.
+
+    ``white-bg`` needs no network at all, so the map draws offline; an area outline (the chosen
+    Area Committee) is drawn as a thick line layer on top.
+    """
+    fig = go.Figure()
+    if context_geojson is not None:
+        ids = [f["id"] for f in context_geojson["features"]]
+        fig.add_trace(
+            go.Choroplethmap(
+                geojson=context_geojson,
+                locations=ids,
+                z=[0] * len(ids),
+                colorscale=[[0, theme.CONTEXT_GREY], [1, theme.CONTEXT_GREY]],
+                showscale=False,
+                marker={"line": {"color": "white", "width": 1}},
+                hoverinfo="skip",
+                name="Rest of district",
+            )
+        )
+    if "suppressed" not in frame.columns:
+        frame = frame.with_columns(suppressed=pl.lit(False))
+    hidden = frame.filter(pl.col("suppressed"))
+    frame = frame.filter(~pl.col("suppressed"))
+    if hidden.height:
+        fig.add_trace(
+            go.Choroplethmap(
+                geojson=geojson,
+                locations=hidden["code"].to_list(),
+                z=[0] * hidden.height,
+                customdata=hidden["name"].to_list(),
+                colorscale=[[0, HIDDEN_FILL], [1, HIDDEN_FILL]],
+                showscale=False,
+                marker={"line": {"color": "white", "width": 1}},
+                hovertemplate=(
+                    "<b>%{customdata}</b><br>ONS code: %{location}<br>"
+                    + value_label
+                    + ": c (hidden: fewer than 5, or would reveal one)<extra></extra>"
+                ),
+                name="Number hidden",
+            )
+        )
+    codes = frame["code"].to_list()
+    values = frame["value"].to_list()
+    custom = list(zip(frame["name"].to_list(), frame["rank"].to_list(), strict=True))
+    fig.add_trace(
+        go.Choroplethmap(
+            geojson=geojson,
+            locations=codes,
+            z=values,
+            customdata=custom,
+            colorscale=theme.MAP_SCALE,
+            zauto=False,
+            zmin=0,
+            zmax=max([v for v in values if v is not None] + [1]),
+            marker={"line": {"color": "white", "width": 1}, "opacity": 0.9},
+            colorbar={"title": {"text": value_label}, "tickformat": ",d", "thickness": 18},
+            hovertemplate=(
+                "<b>%{customdata[0]}</b><br>ONS code: %{location}<br>"
+                + value_label
+                + ": %{z:,}<br>Rank: %{customdata[1]} of "
+                + str(len(codes))
+                + "<extra></extra>"
+            ),
+            name=value_label,
+        )
+    )
+    layers = []
+    if hidden_hatch is not None and hidden.height:
+        layers.append(
+            {"source": hidden_hatch, "type": "line", "color": "#505A5F", "line": {"width": 1.2}}
+        )
+        fig.add_annotation(
+            text="▨ Hatched grey: number hidden (c) to protect children's privacy",
+            xref="paper", yref="paper", x=0, y=1.0, showarrow=False, xanchor="left",
+            yanchor="top", bgcolor="rgba(255,255,255,0.9)", font={"size": 14, "color": "#0B0C0C"},
+        )  # fmt: skip
+    if outline is not None:
+        layers.append({"source": outline, "type": "line", "color": "#0B0C0C", "line": {"width": 4}})
+    fig.update_layout(
+        map={"style": map_style, "center": center, "zoom": zoom, "layers": layers},
+        title={"text": title, "x": 0, "xanchor": "left", "font": {"size": 20}},
+        font={"family": theme.FONT_FAMILY, "size": theme.FONT_SIZE},
+        height=620,
+        margin={"l": 0, "r": 0, "t": 60, "b": 40},
+        clickmode="event+select",
+    )
+    fig.add_annotation(
+        text=context.footer,
+        xref="paper",
+        yref="paper",
+        x=0,
+        y=-0.05,
+        showarrow=False,
+        xanchor="left",
+        font={"size": 13, "color": "#505A5F"},
+    )
+    return fig
+
+
+FLAG_COLOURS = {
+    "high_998": theme.DARK_PINK,
+    "high_95": theme.ORANGE,
+    "within": theme.MID_GREY,
+    "low_95": theme.LIGHT_BLUE,
+    "low_998": theme.DARK_BLUE,
+}
+
+
+def funnel_chart(
+    flagged: pl.DataFrame,
+    curve: pl.DataFrame,
+    flag_labels: Mapping[str, str],
+    flag_markers: Mapping[str, str],
+    title: str,
+    y_title: str,
+    context: ChartContext,
+) -> go.Figure:
+    """Funnel plot: each area's rate against its population of children, the district rate, and
+    95% / 99.8% control limits. Flags differ by marker shape and text label, not only colour."""
+    fig = go.Figure()
+    district = float(flagged["district_rate"][0]) if flagged.height else 0.0
+    x = curve["population"].to_list()
+    for name, dash in (("99.8", "dash"), ("95", "dot")):
+        for side in ("upper", "lower"):
+            fig.add_scatter(
+                x=x, y=curve[f"{side}_{name}"].to_list(), mode="lines",
+                line={"color": theme.DARK_GREY, "dash": dash, "width": 1.5},
+                name=f"{name}% control limits", legendgroup=name, showlegend=side == "upper",
+                hoverinfo="skip",
+            )  # fmt: skip
+    fig.add_scatter(
+        x=[x[0], x[-1]], y=[district, district], mode="lines", name="District rate",
+        line={"color": "#0B0C0C", "width": 2}, hoverinfo="skip",
+    )  # fmt: skip
+    for flag, label in flag_labels.items():
+        part = flagged.filter(pl.col("flag") == flag)
+        if not part.height:
+            continue
+        show_text = flag in ("high_998", "high_95")
+        fig.add_scatter(
+            x=part["population"].to_list(),
+            y=part["rate"].to_list(),
+            mode="markers+text" if show_text else "markers",
+            text=part["name"].to_list() if show_text else None,
+            textposition="top center",
+            marker={"symbol": flag_markers[flag], "size": 13, "color": FLAG_COLOURS[flag],
+                    "line": {"color": "white", "width": 1}},
+            name=label,
+            customdata=list(zip(part["name"].to_list(), part["count"].to_list(), strict=True)),
+            hovertemplate="<b>%{customdata[0]}</b><br>Rate: %{y:,.1f} per 10,000<br>"
+            "Count: %{customdata[1]:,}<br>Children aged 0-17: %{x:,}<extra>" + label + "</extra>",
+        )  # fmt: skip
+    base_layout(fig, title, y_title, context, x_title="Children aged 0-17 in the area")
+    fig.update_layout(hovermode="closest")
+    fig.update_xaxes(tickformat=",d")
+    fig.update_yaxes(tickformat=",.0f")
+    return fig
+
+
+def add_location_points(
+    fig: go.Figure, points: pl.DataFrame, status_labels: Mapping[str, str]
+) -> go.Figure:
+    """Locations of concern as points at their postcode centroid: one trace per status, each
+    with its own colour and a letter on the marker (O, M, C) so status never relies on colour."""
+    colours = {"open": "#0B0C0C", "monitoring": "#505A5F", "closed": theme.LIGHT_PURPLE}
+    for status, label in status_labels.items():
+        part = points.filter(pl.col("status") == status)
+        if not part.height:
+            continue
+        fig.add_trace(
+            go.Scattermap(
+                lat=part["lat"].to_list(), lon=part["lon"].to_list(), mode="markers+text",
+                marker={"size": 16, "color": colours.get(status, theme.MID_GREY)},
+                text=[label[0]] * part.height, textfont={"color": "white", "size": 11},
+                name=f"Location: {label}",
+                customdata=list(zip(part["name"].to_list(), part["type_label"].to_list(),
+                                    part["first_reported"].cast(pl.String).to_list(),
+                                    part["linked_children"].to_list(),
+                                    part["disruption"].fill_null("none yet").to_list(), strict=True)),
+                hovertemplate="<b>%{customdata[0]}</b><br>%{customdata[1]} · " + label
+                + "<br>First reported %{customdata[2]}<br>Linked children: %{customdata[3]}"
+                "<br>Disruption: %{customdata[4]}<extra></extra>",
+            )
+        )  # fmt: skip
+    fig.update_layout(showlegend=True, legend={"orientation": "h", "y": -0.02, "x": 0})
+    return fig

@@ -1,0 +1,1 @@
+"""Streamlit page scripts: layout and widgets only (run by st.navigation, never imported)."""
