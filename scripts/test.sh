@@ -8,13 +8,15 @@ cd "$(dirname "$0")/.."
 python -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
 
 # Debian packages: chromium (browser tests, static charts), poppler-utils (PDF pages to PNG) and
-# postgresql (the data-access tests run on SQLite and on a real PostgreSQL server).
+# postgresql (the data-access tests run on SQLite and on a real PostgreSQL server), nginx (the
+# example reverse-proxy config in deploy/ is tested).
 missing=""
 [ -x /usr/bin/chromium ] || missing="$missing chromium"
 if [ -z "${TEST_POSTGRES_URL:-}" ] && ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
   missing="$missing postgresql"
 fi
 command -v pdftoppm >/dev/null 2>&1 || missing="$missing poppler-utils"
+command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || missing="$missing nginx"
 if [ -n "$missing" ]; then
   if [ "$(id -u)" = "0" ]; then
     export DEBIAN_FRONTEND=noninteractive
