@@ -237,7 +237,7 @@ def _main(argv: list[str] | None = None) -> int:
     from data_access.briefing import briefing_figures
     from data_access.engine import make_engine
     from data_access.store import ensure_store
-    from domain.briefing_figures import default_period
+    from domain.roles import RoleScope
     from geo.areas import AREA_COMMITTEES
 
     parser = argparse.ArgumentParser(prog="python -m dashboard.briefing_pack")
@@ -252,8 +252,9 @@ def _main(argv: list[str] | None = None) -> int:
     for area in areas:
         started = time.perf_counter()
         with engine.connect() as connection:
-            as_of = queries.data_as_of(connection)
-            figures = briefing_figures(connection, area, default_period(as_of))
+            # The pack is public: built as the area's own Area Committee would see it.
+            figures = briefing_figures(connection, RoleScope("area_committee", area), area)
+            as_of = figures.as_of
             synthetic = queries.dataset_info(connection).get("is_synthetic") == "true"
         context = PackContext(
             source="Synthetic demo data" if synthetic else "Bradford partnership data",

@@ -5,8 +5,7 @@ from __future__ import annotations
 import plotly.graph_objects as go
 import polars as pl
 
-from dashboard import charts, map_charts, theme
-from dashboard.tables import split_table
+from dashboard import charts, map_charts, release_charts, theme
 from domain.briefing_figures import BriefingFigures, Headline
 from domain.disclosure import TOTAL
 from domain.formatting import format_count
@@ -58,8 +57,12 @@ DEFINITIONS = (
 
 def data_notes(threshold: int, synthetic: bool) -> list[str]:
     notes = [
-        f"Numbers from 1 to {threshold - 1} are not shown (marked c), nor any number that would "
-        "let one be worked out from the totals. Zero is shown.",
+        f"c: hidden to protect children's privacy. Numbers from 1 to {threshold - 1} are hidden, "
+        "and so are further numbers chosen so that no hidden number can be worked out from "
+        "everything published, in any briefing, on the dashboard or in the public release, "
+        "this month or before. Zero is shown.",
+        "Every number here is a cell of the public release: the 12 months to the release month "
+        "against the 12 months before, financial quarters, and children at risk at month ends.",
         "Children at risk are counted at the end of the month. Referrals and missing episodes are "
         "counted in the area where they happened. 'Children who went missing' counts each child "
         "once in the period.",
@@ -144,23 +147,21 @@ def ward_rows(figures: BriefingFigures) -> list[list[str]]:
 
 
 def trend_figures(figures: BriefingFigures, context: charts.ChartContext) -> list[go.Figure]:
-    """Referrals, missing episodes and the risk cohort for the area over two years."""
+    """Referrals, missing episodes (by financial quarter) and the risk cohort (at month ends) for
+    the area over two years: cells of the public release, "c" where hidden."""
     name = figures.area_name
-    cells, totals = split_table(figures.cohort_trend, "month", "risk_level", "children")
     return [
-        charts.series_chart(
-            figures.referral_trend.select("month", "value"),
-            f"Referrals each month, {name}", "Referrals per month", context,
+        release_charts.release_bars(
+            figures.referral_trend, f"Referrals each financial quarter, {name}",
+            "Referrals per quarter", context,
         ),
-        charts.series_chart(
-            figures.missing_trend.select("month", "value"),
-            f"Missing episodes each month, {name}", "Episodes per month", context,
-            theme.DARK_PINK,
+        release_charts.release_bars(
+            figures.missing_trend, f"Missing episodes each financial quarter, {name}",
+            "Episodes per quarter", context, theme.DARK_PINK,
         ),
-        charts.breakdown_chart(
-            cells, "risk_level", "children", RISK_LEVELS, theme.RISK_LEVEL_COLOURS,
-            f"Children at risk at each month end by level, {name}", "Children at risk", context,
-            totals=totals,
+        release_charts.release_stacked(
+            figures.cohort_trend, RISK_LEVELS, theme.RISK_LEVEL_COLOURS,
+            f"Children at risk at month ends by level, {name}", "Children at risk", context,
         ),
     ]  # fmt: skip
 

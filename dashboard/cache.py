@@ -14,13 +14,12 @@ import polars as pl
 import streamlit as st
 
 from dashboard.charts import ChartContext
-from data_access import audit, briefing, mace, protected, queries, users
+from data_access import audit, mace, protected, queries, users
 from data_access.access import authorise_audit
 from data_access.engine import make_engine
 from data_access.imports import log as imports_log
 from data_access.sql import Scope
 from data_access.store import ensure_store
-from domain.briefing_figures import BriefingFigures, BriefingPeriod
 from domain.roles import RoleScope, Viewer
 from geo import boundaries
 
@@ -152,13 +151,6 @@ def area_values(
 ) -> pl.DataFrame:
     with engine().connect() as connection:
         return protected.area_values(connection, role, scope, metric, geography, codes, risk_level)
-
-
-@st.cache_data(ttl=QUERY_TTL, show_spinner="Preparing the briefing…", max_entries=32)
-def briefing_figures(area_code: str, end: date) -> BriefingFigures:
-    """Always suppressed as for a public meeting, so one cache entry serves every role."""
-    with engine().connect() as connection:
-        return briefing.briefing_figures(connection, area_code, BriefingPeriod(end))
 
 
 def case_list(role: RoleScope, scope: Scope) -> pl.DataFrame:

@@ -62,7 +62,7 @@ def choropleth(
                 hovertemplate=(
                     "<b>%{customdata}</b><br>ONS code: %{location}<br>"
                     + value_label
-                    + ": c (hidden: fewer than 5, or would reveal one)<extra></extra>"
+                    + ": c (hidden to protect children's privacy)<extra></extra>"
                 ),
                 name="Number hidden",
             )

@@ -92,7 +92,16 @@ def main(argv: list[str] | None = None) -> int:
     export.add_argument(
         "--for-publication",
         action="store_true",
-        help="apply Area Committee disclosure control (counts 1-4 and what reveals them as c)",
+        help="write the public release (release.csv and manifest.json): the only publication",
+    )
+    release = commands.add_parser(
+        "release", help="(re)build the public release; --out writes release.csv and manifest.json"
+    )
+    release.add_argument("--out", type=Path, help="folder to write release.csv and manifest.json")
+    release.add_argument(
+        "--unprotected",
+        action="store_true",
+        help="write true values instead (testing only; refused unless the store is synthetic)",
     )
     imp = commands.add_parser("import", help="validate and load an extract (CSV or .xlsx)")
     imp.add_argument("file", type=Path)
@@ -170,6 +179,10 @@ def main(argv: list[str] | None = None) -> int:
         )
     elif args.command == "users":
         return _users(engine, args)
+    elif args.command == "release":
+        from data_access.release.cli import run_release
+
+        return run_release(engine, args.out, args.unprotected, _cli_user())
     elif args.command == "import":
         return _import(engine, args)
     return 0

@@ -1,5 +1,6 @@
-"""Figures for an Area Committee briefing: the area beside the district, this period against the
-last, always under public disclosure control (whoever asks), as an Area Committee would see them.
+"""Figures for an Area Committee briefing, read only from the public release: the area beside the
+district, the release's latest 12 months against the 12 before. The same cells whoever presents,
+so the slides, the narrative and the PDF pack can never show more than the public tier.
 """
 
 from __future__ import annotations
@@ -7,129 +8,72 @@ from __future__ import annotations
 import polars as pl
 from sqlalchemy import Connection
 
-from data_access import protected, queries
-from data_access.sql import Scope
-from domain.briefing_figures import (
-    GEOS,
-    MEASURES,
-    PERIODS,
-    BriefingFigures,
-    BriefingPeriod,
-    Figure,
-    Headline,
-)
-from domain.disclosure import TOTAL, suppress
-from domain.roles import RoleScope
+from data_access import queries
+from data_access.release.read import current_release, public_cells
+from domain.briefing_figures import BriefingFigures, BriefingPeriod, Figure, Headline
+from domain.release_space import ALL, DISTRICT_CODE, MEASURES, financial_quarters, month_ends, years
+from domain.roles import AccessDenied, RoleScope
 from domain.vocab import RISK_LEVELS
 
-
-def _period_geo_table(
-    per_area: dict[str, dict[str, int]], area_code: str, extra_dim: str | None = None
-) -> pl.DataFrame:
-    """Rows (period, geo[, extra]) with counts: the area, and the rest of the district."""
-    rows = []
-    for period, by_key in per_area.items():
-        for key, count in by_key.items():
-            area_key, *rest = key if isinstance(key, tuple) else (key,)
-            geo = "area" if area_key == area_code else "rest"
-            rows.append((period, geo, *rest, count))
-    columns = ["period", "geo", *([extra_dim] if extra_dim else []), "n"]
-    return pl.DataFrame(rows, schema=columns, orient="row")
+FLOW_MEASURES = ("referrals", "missing_episodes", "missing_children")
 
 
-def _figure(table: pl.DataFrame, where: dict[str, str]) -> Figure:
-    row = table.filter(pl.all_horizontal([pl.col(k) == v for k, v in where.items()]))
-    return Figure(row["n"].item(), row["reason"].item())
+def _value(frame: pl.DataFrame, **where: object) -> Figure:
+    row = frame.filter(pl.all_horizontal([pl.col(k) == v for k, v in where.items()]))
+    return Figure(row["value"].item())
 
 
-def _headline(key: str, label: str, table: pl.DataFrame) -> Headline:
-    headline = Headline(key, label)
-    for period in PERIODS:
-        headline.area[period] = _figure(table, {"period": period, "geo": "area"})
-        headline.district[period] = _figure(table, {"period": period, "geo": TOTAL})
-    return headline
+def _authorise(role: RoleScope, area_code: str) -> None:
+    if not role.sees_aggregates:
+        raise AccessDenied(f"{role.label} has no access to briefing figures")
+    if role.role == "area_committee" and area_code != role.area_code:
+        raise AccessDenied("Area Committee members see their own area's briefing only")
 
 
-def _sum_by_area(frame: pl.DataFrame, value: str) -> dict[str, int]:
-    return {
-        code: int(total)
-        for code, total in frame.group_by("area_code").agg(pl.col(value).sum()).iter_rows()
-    }
+def series(frame: pl.DataFrame) -> pl.DataFrame:
+    """``period_start``, ``period_end``, ``value`` (null where hidden), ``suppressed``."""
+    return frame.select(
+        "period_start", "period_end", "category", "value",
+        pl.col("value").is_null().alias("suppressed"),
+    ).sort("period_start", "category")  # fmt: skip
 
 
-def briefing_figures(
-    connection: Connection, area_code: str, period: BriefingPeriod, vintage: str = "2004"
-) -> BriefingFigures:
-    """Everything a briefing pack or slide shows, suppressed as for a public meeting."""
-    public = RoleScope("area_committee", area_code)
-    policy = public.policy
-    scopes = {
-        "previous": Scope(period.previous_start, period.previous_end, vintage=vintage),
-        "current": Scope(period.current_start, period.end, vintage=vintage),
-    }
+def briefing_figures(connection: Connection, role: RoleScope, area_code: str) -> BriefingFigures:
+    """Everything a briefing pack or slide shows, as cells of the current public release."""
+    _authorise(role, area_code)
+    header = current_release(connection)
+    month = header.release_month
+    period = BriefingPeriod(month)
+    area, district = ("area", area_code), ("district", DISTRICT_CODE)
+    previous, current = ((p.start, p.end) for p in years(month))
     headlines = []
-    for key, label in MEASURES.items():
-        per_period: dict[str, dict[str, int]] = {}
-        for name, scope in scopes.items():
-            if key == "referrals":
-                per_period[name] = _sum_by_area(
-                    queries.referral_counts(connection, scope, ["area_code"]), "referrals"
-                )
-            elif key == "missing_episodes":
-                per_period[name] = _sum_by_area(
-                    queries.missing_counts(connection, scope, ["area_code"]), "episodes"
-                )
-            else:
-                in_area = _sum_by_area(
-                    queries.missing_counts(connection, scope, ["area_code"]), "children"
-                ).get(area_code, 0)
-                district = queries.missing_counts(connection, scope, [])["children"].sum()
-                per_period[name] = {area_code: in_area, "rest": int(district) - in_area}
-        table = suppress(
-            _period_geo_table(per_period, area_code),
-            ["period", "geo"],
-            "n",
-            policy,
-            {"period": PERIODS, "geo": GEOS},
-        )
-        headlines.append(_headline(key, label, table))
-
-    cohort_counts: dict[str, dict[tuple[str, str], int]] = {}
-    for name, month in (("previous", period.previous_end), ("current", period.end)):
-        frame = queries.cohort_counts(
-            connection, Scope(month, month, vintage=vintage), ["area_code", "risk_level"]
-        )
-        cohort_counts[name] = {(a, lvl): int(n) for a, lvl, n in frame.iter_rows()}
-    cohort_table = suppress(
-        _period_geo_table(cohort_counts, area_code, "risk_level"),
-        ["period", "geo", "risk_level"],
-        "n",
-        policy,
-        {"period": PERIODS, "geo": GEOS, "risk_level": list(RISK_LEVELS)},
-    )
-    cohort = Headline("children_at_risk", "Children at risk of exploitation (month end)")
-    for name in PERIODS:
-        cohort.area[name] = _figure(
-            cohort_table, {"period": name, "geo": "area", "risk_level": TOTAL}
-        )
-        cohort.district[name] = _figure(
-            cohort_table, {"period": name, "geo": TOTAL, "risk_level": TOTAL}
-        )
+    for key in FLOW_MEASURES:
+        cells = public_cells(connection, role, key, [area, district], [previous, current])
+        headline = Headline(key, MEASURES[key].label)
+        for name, (start, _end) in (("previous", previous), ("current", current)):
+            headline.area[name] = _value(cells, geography_code=area_code, period_start=start)
+            headline.district[name] = _value(
+                cells, geography_code=DISTRICT_CODE, period_start=start
+            )
+        headlines.append(headline)
+    ends = [(p.start, p.end) for p in month_ends(month)]
+    cohort_now, cohort_before = (month, month), (period.previous_end, period.previous_end)
+    totals = public_cells(connection, role, "children_at_risk", [area, district],
+                          [cohort_before, cohort_now])  # fmt: skip
+    cohort = Headline("children_at_risk", MEASURES["children_at_risk"].label)
+    for name, (start, _end) in (("previous", cohort_before), ("current", cohort_now)):
+        cohort.area[name] = _value(totals, geography_code=area_code, period_start=start)
+        cohort.district[name] = _value(totals, geography_code=DISTRICT_CODE, period_start=start)
+    by_level_cells = public_cells(connection, role, "children_at_risk", [area], ends, "risk_level")
     by_level = {
-        level: _figure(cohort_table, {"period": "current", "geo": "area", "risk_level": level})
-        for level in RISK_LEVELS
+        level: _value(by_level_cells, category=level, period_start=month) for level in RISK_LEVELS
     }
-
-    area_scope = Scope(period.current_start, period.end, vintage=vintage, area_code=area_code)
-    ward_codes = (
-        queries.wards(connection, vintage)
-        .filter(pl.col("area_code") == area_code)["code"]
-        .to_list()
+    cohort_totals = public_cells(connection, role, "children_at_risk", [area], ends)
+    wards = queries.wards(connection, "2004").filter(pl.col("area_code") == area_code)
+    ward_cells = public_cells(
+        connection, role, "referrals", [("ward", w) for w in wards["code"]], [current]
     )
-    ward_referrals = protected.area_values(
-        connection, public, area_scope, "referrals", "ward", ward_codes
-    )
-    trend_scope = Scope(period.previous_start, period.end, vintage=vintage, area_code=area_code)
+    quarters = [(q.start, q.end) for q in financial_quarters(month)]
     area_name = (
         queries.area_committees(connection).filter(pl.col("code") == area_code)["name"].item()
     )
@@ -137,15 +81,19 @@ def briefing_figures(
         area_code=area_code,
         area_name=area_name,
         period=period,
-        as_of=queries.data_as_of(connection),
+        as_of=header.data_as_of,
         headlines=headlines,
         cohort=cohort,
         cohort_by_level=by_level,
-        ward_referrals=ward_referrals,
-        referral_trend=protected.monthly_series(connection, public, trend_scope, "referrals"),
-        missing_trend=protected.monthly_series(connection, public, trend_scope, "missing_episodes"),
-        cohort_trend=protected.cohort_table(
-            connection, public, trend_scope, ("month", "risk_level")
+        ward_referrals=ward_cells.select(
+            pl.col("geography_code").alias("code"),
+            "value",
+            pl.col("value").is_null().alias("suppressed"),
+        ),  # fmt: skip
+        referral_trend=series(public_cells(connection, role, "referrals", [area], quarters)),
+        missing_trend=series(public_cells(connection, role, "missing_episodes", [area], quarters)),
+        cohort_trend=series(pl.concat([by_level_cells, cohort_totals])).with_columns(
+            pl.col("category").replace(ALL, "Total")
         ),
-        actions=queries.action_status(connection, queries.data_as_of(connection)),
+        actions=queries.action_status(connection, header.data_as_of),
     )

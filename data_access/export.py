@@ -35,57 +35,6 @@ def export_frames(connection: Connection, vintage: str = "2004") -> dict[str, pl
     return frames
 
 
-PUBLICATION_SHAPES = {
-    "cohort_by_month.csv": ("cohort", "risk_level", "children"),
-    "referrals_by_month.csv": ("referrals", "exploitation_type", "referrals"),
-    "missing_by_month.csv": ("missing", "placement_type", "episodes"),
-}
-
-
-def publication_frames(connection: Connection, vintage: str = "2004") -> dict[str, pl.DataFrame]:
-    """The exports for publication: each month a ward x category table with its totals, under
-    Area Committee disclosure control ("c" for hidden cells, totals included).
-
-    Finer splits (postcode district, referring agency, distinct children) are left out: at ward
-    level almost every cell of them would be hidden.
-    """
-    from data_access.protected import CATEGORY_LEVELS
-    from domain.disclosure import PUBLIC, SUPPRESSED_MARK, suppress
-
-    scope = Scope(queries.data_from(connection), queries.data_as_of(connection), vintage=vintage)
-    wards = queries.wards(connection, vintage)["code"].to_list()
-    frames = {}
-    for filename, (kind, category, value) in PUBLICATION_SHAPES.items():
-        by = ("month", "ward_code", category)
-        if kind == "cohort":
-            counts = queries.cohort_counts(connection, scope, by)
-        elif kind == "referrals":
-            counts = queries.referral_counts(connection, scope, by)
-        else:
-            counts = queries.missing_counts(connection, scope, by)
-        parts = []
-        for (month,), part in counts.group_by("month", maintain_order=True):
-            table = suppress(
-                part,
-                ["ward_code", category],
-                value,
-                PUBLIC,
-                {"ward_code": wards, category: CATEGORY_LEVELS[category]},
-            )
-            parts.append(table.with_columns(pl.lit(month).alias("month")))
-        combined = pl.concat(parts).sort("month", "ward_code", category)
-        frames[filename] = combined.select(
-            "month",
-            "ward_code",
-            category,
-            pl.when(pl.col("suppressed"))
-            .then(pl.lit(SUPPRESSED_MARK))
-            .otherwise(pl.col(value).cast(pl.String))
-            .alias(value),
-        )
-    return frames
-
-
 def write_exports(
     connection: Connection,
     out_dir: Path,
@@ -93,13 +42,13 @@ def write_exports(
     for_publication: bool = False,
 ) -> list[Path]:
     """Write each table to ``out_dir`` (created if needed); returns the paths written."""
+    if for_publication:  # the publication is the public release, nothing else
+        from data_access.release.export import write_release
+
+        return write_release(connection, out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     written = []
-    frames = (
-        publication_frames(connection, vintage)
-        if for_publication
-        else export_frames(connection, vintage)
-    )
+    frames = export_frames(connection, vintage)
     for filename, frame in frames.items():
         path = out_dir / filename
         path.write_bytes(to_safe_csv(frame).removeprefix("\ufeff".encode()))

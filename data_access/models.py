@@ -351,3 +351,30 @@ class BoundaryLayer(Base):
     geojson: Mapped[str] = mapped_column(Text)
     loaded_at: Mapped[datetime] = mapped_column(DateTime)
     source_file: Mapped[str] = mapped_column(String(255))
+
+
+class PublicRelease(Base):
+    """One public release: the fixed set of jointly protected tables the public tier reads."""
+
+    __tablename__ = "public_release"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    release_month: Mapped[date] = mapped_column(Date, doc="first day of the last month covered")
+    built_at: Mapped[datetime] = mapped_column(DateTime)
+    method: Mapped[str] = mapped_column(String(80))
+    parameters: Mapped[str] = mapped_column(Text, doc="JSON: threshold, width, solver figures")
+
+
+class PublicReleaseCell(Base):
+    """One published cell; ``value`` is NULL where hidden (the true value is never stored)."""
+
+    __tablename__ = "public_release_cell"
+    release_id: Mapped[int] = mapped_column(ForeignKey("public_release.id"), primary_key=True)
+    measure: Mapped[str] = mapped_column(String(32), primary_key=True)
+    breakdown: Mapped[str] = mapped_column(String(32), primary_key=True)
+    category: Mapped[str] = mapped_column(String(32), primary_key=True)
+    geography_level: Mapped[str] = mapped_column(String(16), primary_key=True)
+    geography_code: Mapped[str] = mapped_column(String(16), primary_key=True)
+    period_start: Mapped[date] = mapped_column(Date, primary_key=True)
+    period_end: Mapped[date] = mapped_column(Date, primary_key=True)
+    value: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    status: Mapped[str] = mapped_column(String(12), default="")

@@ -7,6 +7,7 @@ from sqlalchemy import Engine, select
 from data_access import models as m
 from data_access.demo import load_demo
 from data_access.engine import make_engine, migrate
+from data_access.release.build import build_release
 
 
 def ensure_store(engine: Engine) -> bool:
@@ -22,6 +23,7 @@ def ensure_store(engine: Engine) -> bool:
         return False
     with engine.begin() as connection:
         load_demo(connection)
+        build_release(connection)
     return True
 
 
@@ -31,7 +33,9 @@ def rebuild_demo(engine: Engine | None = None, scale: float = 1.0) -> dict[str, 
     engine = engine or make_engine()
     migrate(engine)
     with engine.begin() as connection:
-        return load_demo(connection, scale)
+        counts = load_demo(connection, scale)
+        build_release(connection)
+        return counts
 
 
 def prepare_real_store(engine: Engine) -> bool:

@@ -59,10 +59,10 @@ def default_period(as_of: date) -> BriefingPeriod:
 
 @dataclass(frozen=True)
 class Figure:
-    """One published number: None when hidden, with why (for the narrative's wording)."""
+    """One published number: None when hidden (every hidden number reads "c", whatever the
+    reason it is hidden)."""
 
     value: int | None
-    reason: str | None = None
 
     @property
     def hidden(self) -> bool:

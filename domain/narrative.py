@@ -1,8 +1,9 @@
 """Plain-English sentences for the briefing, generated from the (already suppressed) figures.
 
-Rules: never state a number that disclosure control hides; say "fewer than 5" only for a count
-hidden because it is small, never for one hidden to protect another (that would be untrue or
-revealing); percentages only where both numbers are shown and the earlier one is not zero.
+Rules: never state a number that disclosure control hides, and word every hidden number the same
+way ("not published"), whether it is a small count or hidden to protect another: telling them
+apart would tell the reader which hidden numbers are 1 to 4. Percentages only where both numbers
+are shown and the earlier one is not zero.
 """
 
 from __future__ import annotations
@@ -12,12 +13,11 @@ from domain.formatting import format_count
 from domain.months import month_label
 
 
-def amount(figure: Figure, threshold: int) -> str | None:
-    """How a figure may be written: '1,234', 'fewer than 5', or None (must not be described)."""
+def amount(figure: Figure, threshold: int = 5) -> str | None:
+    """How a figure may be written: '1,234', or None when hidden (never described)."""
+    del threshold  # kept for callers; no hidden number is ever described by size
     if figure.value is not None:
         return format_count(figure.value)
-    if figure.reason == "small":
-        return f"fewer than {threshold}"
     return None
 
 
@@ -42,12 +42,10 @@ def change_sentence(headline: Headline, area_name: str, threshold: int) -> str:
     if before is None or after is None:
         if after is not None:
             return (
-                f"{subject}: {after} in the latest 12 months; the earlier figure is not published, "
+                f"{subject}: {after} in the latest 12 months; the earlier figure is not published (c), "
                 "to protect children's privacy."
             )
-        return (
-            f"{subject}: the numbers are too small to publish without risk to children's privacy."
-        )
+        return f"{subject}: not published (c), to protect children's privacy."
     area_pct = percent_change(headline.area["previous"], headline.area["current"])
     old, new = headline.area["previous"].value, headline.area["current"].value
     if old is not None and new is not None and old == new:
@@ -73,7 +71,7 @@ def cohort_sentence(figures: BriefingFigures, threshold: int) -> str:
     if now is None:
         return (
             f"At the end of {month}, the number of children in {figures.area_name} assessed as at "
-            "risk of exploitation is too small to publish."
+            "risk of exploitation is not published (c), to protect children's privacy."
         )
     sentence = (
         f"At the end of {month}, {now} children in {figures.area_name} were assessed as at risk "

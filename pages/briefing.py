@@ -7,11 +7,9 @@ import polars as pl
 import streamlit as st
 
 from dashboard import briefing_slides as slides
-from dashboard import cache, ui
+from dashboard import cache, release_cache, ui
 from dashboard.briefing_pack import PackContext, StaticChartsUnavailable, build_pack, pack_filename
-from domain.briefing_figures import default_period
 from domain.disclosure import suppression_threshold
-from domain.months import add_months, month_label, months_between
 from domain.narrative import narrative
 
 SLIDE_KEY, PRESENT_KEY = "briefing-slide", "briefing-present"
@@ -36,28 +34,26 @@ else:
     ui.page_header(
         "Area briefing",
         "The yearly child exploitation update for an Area Committee, as slides for the "
-        "committee-room screen and as a PDF pack for the agenda. Small numbers are always hidden "
-        "here, whoever is presenting.",
+        "committee-room screen and as a PDF pack for the agenda. Every number is a cell of the "
+        "public release, whoever is presenting.",
     )
 
 areas = cache.area_committees()
 names = dict(zip(areas["code"].to_list(), areas["name"].to_list(), strict=True))
 own_area = role.area_code if role.role == "area_committee" else None
-default_end = default_period(cache.data_as_of()).end
 with st.sidebar:
     area = st.selectbox(
         "Area Committee", [own_area] if own_area else list(names), format_func=names.get,
         key="briefing-area",
     )  # fmt: skip
-    ends = list(reversed(months_between(add_months(default_end, -36), default_end)))
-    end = st.selectbox(
-        "Twelve months ending", ends, format_func=month_label, key="briefing-end",
-        help="Compared with the 12 months before.",
-    )  # fmt: skip
+    st.caption(
+        "Every number comes from the public release for "
+        f"{release_cache.release().release_month:%B %Y}: its 12 months against the 12 before."
+    )
     st.toggle("Presentation mode", key=PRESENT_KEY, help="Full screen slides for the big screen.")
-ui.audit_filters("Area briefing", {"area": area, "end": end})
+ui.audit_filters("Area briefing", {"area": area})
 
-figures = cache.briefing_figures(area, end)
+figures = release_cache.briefing_figures(role, area)
 context = cache.chart_context()
 slide = min(max(st.session_state.get(SLIDE_KEY, 0), 0), len(slides.SLIDE_TITLES) - 1)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
-from dashboard import cache, charts, map_charts, ui
+from dashboard import cache, charts, map_charts, public_views, ui
 from dashboard.tables import suppressed_series_table
 from data_access.sql import Scope
 from domain.disclosure import SUPPRESSED_MARK, TOTAL
@@ -42,6 +42,9 @@ ui.page_header(
 )
 
 role = ui.role()
+if public_views.is_public(role):  # Area Committee: cells of the public release only
+    public_views.map_view(role)
+    st.stop()
 latest = cache.data_as_of().replace(day=1)
 all_months = months_between(add_months(latest, -47), latest)
 with st.sidebar:

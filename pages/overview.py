@@ -5,7 +5,7 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
-from dashboard import cache, charts, theme, ui
+from dashboard import cache, charts, public_views, theme, ui
 from dashboard.tables import split_table, suppressed_wide
 from data_access.sql import Scope
 from domain.disclosure import TOTAL
@@ -21,6 +21,30 @@ ui.page_header(
 )
 
 role = ui.role()
+
+
+def strategic_actions() -> None:
+    """Action counts by status (not counts of children: the same for every role)."""
+    st.subheader("Strategic actions by progress status")
+    actions = cache.action_status(cache.data_as_of())
+    summary = rag_summary(actions)
+    columns = st.columns(len(RAG_STATUSES) + 1)
+    for column, (status, label) in zip(columns, RAG_STATUSES.items(), strict=False):
+        column.metric(
+            f"{RAG_MARKERS[status]} {label}", format_count(summary.get(status, 0)), border=True
+        )
+    columns[-1].metric("Overdue", format_count(int(actions["overdue"].sum())), border=True)
+    st.caption(
+        "Status is each action's latest quarterly update. Overdue: past its due date and not done. "
+        "See the Strategic objectives page for the detail."
+    )
+
+
+if public_views.is_public(role):  # Area Committee: cells of the public release only
+    public_views.overview(role)
+    strategic_actions()
+    st.stop()
+
 latest = cache.data_as_of().replace(day=1)
 with st.sidebar:
     area = ui.area_filter("overview-area")
@@ -101,16 +125,4 @@ ui.chart_with_numbers(
     "overview-cohort",
 )
 
-st.subheader("Strategic actions by progress status")
-actions = cache.action_status(cache.data_as_of())
-summary = rag_summary(actions)
-columns = st.columns(len(RAG_STATUSES) + 1)
-for column, (status, label) in zip(columns, RAG_STATUSES.items(), strict=False):
-    column.metric(
-        f"{RAG_MARKERS[status]} {label}", format_count(summary.get(status, 0)), border=True
-    )
-columns[-1].metric("Overdue", format_count(int(actions["overdue"].sum())), border=True)
-st.caption(
-    "Status is each action's latest quarterly update. Overdue: past its due date and not done. "
-    "See the Strategic objectives page for the detail."
-)
+strategic_actions()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
-from dashboard import cache, charts, theme, ui
+from dashboard import cache, charts, public_views, theme, ui
 from dashboard.tables import split_table, suppressed_series_table, suppressed_wide
 from data_access.sql import Scope
 from domain.months import add_months
@@ -18,6 +18,9 @@ ui.page_header(
     "lines mark the first Covid-19 lockdown and the Philomena Protocol launch.",
 )
 role = ui.role()
+if public_views.is_public(role):  # Area Committee: cells of the public release only
+    public_views.trends(role)
+    st.stop()
 with st.sidebar:
     area = ui.area_filter("trends-area")
     ward = ui.ward_filter("trends-ward", area)

@@ -13,6 +13,7 @@ from data_access import models as m
 from data_access.imports.personal import pseudonymise
 from data_access.imports.report import CommitResult, ImportRefused, Report
 from data_access.reference import ensure_reference, postcode_record
+from data_access.release.build import refresh_release
 
 
 def commit(engine: Engine, report: Report, user_email: str, valid_rows_only: bool = False,
@@ -41,6 +42,7 @@ def commit(engine: Engine, report: Report, user_email: str, valid_rows_only: boo
     except SQLAlchemyError as error:
         raise ImportRefused(f"The store refused {error.__dict__.get('_row_note', 'a row')} "
                             f"({type(error.orig or error).__name__}). Nothing was imported.") from None  # fmt: skip
+    refresh_release(engine)  # the public tier reads only the release: rebuild it on new data
     return result
 
 

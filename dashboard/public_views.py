@@ -1,0 +1,248 @@
+"""The public tier's views of the Overview, Map and Trends pages (Area Committee role).
+
+Every number is a cell of the current public release, and the widgets offer only the release's
+periods and places: the district, the member's own area and its wards; the 12 months to the
+release month and the 12 before, financial quarters, and month ends for children at risk. No free
+month ranges, no postcode districts, no per-level maps: nothing that could be combined with the
+release to work out a hidden number.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import polars as pl
+import streamlit as st
+
+from dashboard import cache, map_charts, release_cache, theme, ui
+from dashboard.release_charts import (
+    HIDDEN_NOTE,
+    period_label,
+    release_bars,
+    release_stacked,
+    release_table,
+)
+from domain.formatting import format_change, format_count
+from domain.mapdata import map_table
+from domain.release_space import (
+    ALL,
+    DISTRICT_CODE,
+    MEASURES,
+    Period,
+    financial_quarters,
+    month_ends,
+    periods_for,
+    years,
+)
+from domain.roles import RoleScope
+from domain.vocab import EXPLOITATION_TYPES, PLACEMENT_TYPES, RISK_LEVELS
+from geo import boundaries
+
+FLOW = ("referrals", "missing_episodes", "missing_children")
+
+
+def is_public(role: RoleScope) -> bool:
+    """The Area Committee role sees the public tier (meetings in public)."""
+    return role.role == "area_committee"
+
+
+def legend() -> None:
+    st.caption(HIDDEN_NOTE + ". Every number on this page is a cell of the public release "
+               f"for {release_cache.release().release_month:%B %Y}.")  # fmt: skip
+
+
+def _place_picker(role: RoleScope, key: str, wards: bool = False) -> tuple[str, str, str]:
+    """(level, code, name): the district, the member's own area, or (optionally) one of its wards."""
+    areas = cache.area_committees()
+    area_name = areas.filter(pl.col("code") == role.area_code)["name"].item()
+    options = [
+        ("area", role.area_code, area_name),
+        ("district", DISTRICT_CODE, "Bradford District"),
+    ]
+    if wards:
+        ward_list = cache.wards().filter(pl.col("area_code") == role.area_code).sort("name")
+        options += [("ward", c, f"{n} ward") for c, n in ward_list.select("code", "name").rows()]
+    return st.selectbox("Place", options, format_func=lambda o: o[2], key=key)
+
+
+def _value(frame: pl.DataFrame, **where: object) -> int | None:
+    row = frame.filter(pl.all_horizontal([pl.col(k) == v for k, v in where.items()]))
+    return row["value"].item() if row.height == 1 else None
+
+
+def _change(now: int | None, before: int | None) -> str | None:
+    if now is None or before is None:
+        return None
+    pct = None if before == 0 else 100 * (now - before) / before
+    return format_change(now - before, pct)
+
+
+def overview(role: RoleScope) -> None:
+    """Children at risk at a month end, and the latest 12 months against the 12 before."""
+    month = release_cache.release().release_month
+    ends = [(p.start, p.end) for p in month_ends(month)]
+    with st.sidebar:
+        level, code, name = _place_picker(role, "overview-public-place")
+        end = st.selectbox("Month end", [e for e, _ in reversed(ends)],
+                           format_func=lambda d: f"{d:%B %Y}", key="overview-public-month")  # fmt: skip
+    ui.audit_filters("Overview", {"place": code, "month_end": end})
+    place = [(level, code)]
+    st.subheader(f"Children at risk of exploitation at the end of {end:%B %Y}, {name}")
+    totals = release_cache.cells(role, "children_at_risk", place, ends)
+    by_level = release_cache.cells(role, "children_at_risk", place, ends, "risk_level")
+    earlier = [e for e, _ in ends if e < end]
+    before = earlier[-1] if earlier else None
+    columns = st.columns(4)
+    for column, level_code in zip(columns, [*RISK_LEVELS, ALL], strict=True):
+        frame = totals if level_code == ALL else by_level
+        now = _value(frame, period_start=end, category=level_code)
+        then = _value(frame, period_start=before, category=level_code) if before else None
+        change = _change(now, then)
+        column.metric(
+            "All children at risk" if level_code == ALL else f"{RISK_LEVELS[level_code]} risk",
+            format_count(now),
+            delta=None if change is None else f"{change} on end of {before:%b %Y}",
+            delta_color="inverse" if change and change != "no change" else "off",
+            border=True,
+        )
+    previous, current = years(month)
+    st.subheader(f"{current.label()} against the 12 months before, {name}")
+    columns = st.columns(3)
+    for column, key in zip(columns, FLOW, strict=True):
+        cells = release_cache.cells(role, key, place, [(previous.start, previous.end),
+                                                        (current.start, current.end)])  # fmt: skip
+        now = _value(cells, period_start=current.start)
+        then = _value(cells, period_start=previous.start)
+        change = _change(now, then)
+        column.metric(
+            MEASURES[key].label, format_count(now),
+            delta=None if change is None else f"{change} on the 12 months before",
+            delta_color="inverse", border=True,
+        )  # fmt: skip
+    legend()
+    frame = pl.concat([by_level, totals]).with_columns(pl.col("category").replace(ALL, "Total"))
+    ui.chart_with_numbers(
+        release_stacked(frame, RISK_LEVELS, theme.RISK_LEVEL_COLOURS,
+                        f"Children at risk at month ends by risk level, {name}",
+                        "Children at risk (month end)", cache.chart_context()),
+        release_table(frame, RISK_LEVELS), "children-at-risk-by-level", "overview-cohort",
+    )  # fmt: skip
+
+
+def _period_options(measure: str, month: date) -> list[Period]:
+    return list(reversed(periods_for(MEASURES[measure], month)))
+
+
+def map_view(role: RoleScope) -> None:
+    """The member's own wards for one measure and one release period, and a ward's quarters."""
+    month = release_cache.release().release_month
+    with st.sidebar:
+        measure = st.selectbox("Measure", list(MEASURES), format_func=lambda k: MEASURES[k].label,
+                               key="map-public-measure")  # fmt: skip
+        period = st.selectbox("Period", _period_options(measure, month),
+                              format_func=Period.label, key="map-public-period")  # fmt: skip
+    ui.audit_filters("Map", {"measure": measure, "period": period.label()})
+    wards = cache.wards().filter(pl.col("area_code") == role.area_code)
+    names = dict(zip(wards["code"].to_list(), wards["name"].to_list(), strict=True))
+    area_name = wards["area_name"][0]
+    span = [(period.start, period.end)]
+    cells = release_cache.cells(role, measure, [("ward", c) for c in names], span)
+    values = cells.select(pl.col("geography_code").alias("code"), "value",
+                          pl.col("value").is_null().alias("suppressed"))  # fmt: skip
+    table = map_table(values, names)
+    hidden = frozenset(table.filter(pl.col("suppressed"))["code"].to_list())
+    area_frame = release_cache.cells(
+        role, measure, [("area", role.area_code), ("district", DISTRICT_CODE)], span
+    )
+    spec = MEASURES[measure]
+    title = f"{spec.label} by ward, {area_name}, {period.label()}"
+    codes = frozenset(names)
+    layer = cache.layer_geojson("ward")
+    view = boundaries.view_of("ward", "2004", codes)
+    figure = map_charts.choropleth(
+        {"type": "FeatureCollection", "features": [f for f in layer["features"] if f["id"] in codes]},
+        table, title, spec.unit.capitalize(), cache.chart_context(), view.center, view.zoom,
+        outline=cache.area_outline("ward", codes, "2004"),
+        context_geojson={"type": "FeatureCollection",
+                         "features": [f for f in layer["features"] if f["id"] not in codes]},
+        hidden_hatch=cache.hatch("ward", hidden, "2004") if hidden else None,
+    )  # fmt: skip
+    map_column, table_column = st.columns([3, 2])
+    map_column.plotly_chart(figure, theme=None, key="map-public-chart")
+    with table_column:
+        st.markdown(f"**Ranked: {spec.label.lower()}, {period.label()}**")
+        st.dataframe(
+            table.select(
+                pl.col("rank").cast(pl.String).fill_null("").alias("Rank"),
+                pl.col("name").alias("Ward"),
+                pl.col("value").map_elements(format_count, return_dtype=pl.String)
+                .fill_null("c").alias(spec.unit.capitalize()),
+            ),
+            hide_index=True,
+        )  # fmt: skip
+        area_value = _value(area_frame, geography_level="area")
+        district_value = _value(area_frame, geography_level="district")
+        st.markdown(f"{area_name}: **{format_count(area_value)}** · Bradford District: "
+                    f"**{format_count(district_value)}**")  # fmt: skip
+    legend()
+    pick = st.selectbox("Show a ward's figures for every period", [None, *sorted(names, key=names.get)],
+                        format_func=lambda c: "— choose a ward —" if c is None else names[c],
+                        key="map-public-pick")  # fmt: skip
+    if pick:
+        quarterly = not spec.month_end
+        spans = [(p.start, p.end) for p in
+                 (financial_quarters(month) if quarterly else month_ends(month))]  # fmt: skip
+        series = release_cache.cells(role, measure, [("ward", pick)], spans)
+        ui.chart_with_numbers(
+            release_bars(series, f"{spec.label}, {names[pick]} ward",
+                         f"{spec.unit.capitalize()}", cache.chart_context(),
+                         x_title="Financial quarter" if quarterly else "Month end"),
+            release_table(series), f"ward-{pick}", "map-public-trend",
+        )  # fmt: skip
+
+
+def trends(role: RoleScope) -> None:
+    """Financial quarters (and month ends for the cohort) for the district, the area or a ward."""
+    month = release_cache.release().release_month
+    with st.sidebar:
+        level, code, name = _place_picker(role, "trends-public-place", wards=True)
+    ui.audit_filters("Trends", {"place": code})
+    legend()
+    quarters = [(q.start, q.end) for q in financial_quarters(month)]
+    ends = [(p.start, p.end) for p in month_ends(month)]
+    place = [(level, code)]
+    context = cache.chart_context()
+
+    def stacked(measure: str, labels: dict, colours: dict, spans: list, x_title: str,
+                title: str, y_title: str, key: str) -> None:  # fmt: skip
+        totals = release_cache.cells(role, measure, place, spans)
+        frame = totals.with_columns(pl.col("category").replace(ALL, "Total"))
+        if level != "ward":  # categories are published for the district and areas only
+            parts = release_cache.cells(role, measure, place, spans, MEASURES[measure].breakdown)
+            frame = pl.concat([parts, frame])
+        ui.chart_with_numbers(
+            release_stacked(frame, labels if level != "ward" else {}, colours, title, y_title,
+                            context, x_title),
+            release_table(frame, labels if level != "ward" else {}), key, f"trends-public-{key}",
+        )  # fmt: skip
+
+    st.header("Missing episodes")
+    stacked("missing_episodes", PLACEMENT_TYPES, theme.PLACEMENT_COLOURS, quarters,
+            "Financial quarter", f"Missing episodes each quarter by placement type, {name}",
+            "Episodes per quarter", "missing-episodes")  # fmt: skip
+    missing = release_cache.cells(role, "missing_children", place, quarters)
+    ui.chart_with_numbers(
+        release_bars(missing, f"Children who went missing each quarter, {name}",
+                     "Children per quarter", context, theme.DARK_PINK),
+        release_table(missing), "children-missing", "trends-public-children-missing",
+    )  # fmt: skip
+    st.caption("Each child is counted once in a quarter, in the ward of their first episode.")
+    st.header("Referrals")
+    stacked("referrals", EXPLOITATION_TYPES, theme.EXPLOITATION_COLOURS, quarters,
+            "Financial quarter", f"Referrals each quarter by exploitation type, {name}",
+            "Referrals per quarter", "referrals")  # fmt: skip
+    st.header("Children at risk (the risk cohort)")
+    stacked("children_at_risk", RISK_LEVELS, theme.RISK_LEVEL_COLOURS, ends, "Month end",
+            f"Children at risk at month ends by risk level, {name}", "Children at risk",
+            "cohort")  # fmt: skip
+    st.caption(f"Periods: {', '.join(period_label(s, e) for s, e in quarters)}.")

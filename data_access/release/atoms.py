@@ -1,0 +1,135 @@
+"""The atoms of the public release, one function per measure, built from the store's queries.
+
+An atom is the finest count the release is made of: (measure, period start, period end, ward,
+category). For measures that add up over months the period is one month; for the others each
+published period has its own atoms. Every published cell is a sum of atoms, so the release's
+numbers always add up exactly as the manifest says.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from datetime import date
+
+import polars as pl
+from sqlalchemy import Connection, and_, select
+
+from data_access import models as m
+from data_access import queries
+from data_access.sql import Scope, read_frame
+from domain.months import add_months
+from domain.release_space import ALL, AtomKey, Period
+from domain.vocab import PLACEMENT_TYPES
+
+VINTAGE = "2004"  # the public tier uses the default ward set only
+Atoms = dict[AtomKey, int]
+
+
+def _month(label: str) -> date:
+    year, month = label.split("-")
+    return date(int(year), int(month), 1)
+
+
+def _span(periods: Iterable[Period]) -> tuple[date, date]:
+    periods = list(periods)
+    return min(p.start for p in periods), max(p.end for p in periods)
+
+
+def referral_atoms(connection: Connection, periods: Iterable[Period]) -> Atoms:
+    """Referrals by (month, ward, exploitation type)."""
+    start, end = _span(periods)
+    frame = queries.referral_counts(
+        connection, Scope(start, end, vintage=VINTAGE), ["month", "ward_code", "exploitation_type"]
+    )
+    return {
+        ("referrals", _month(mo), _month(mo), ward, cat): int(n)
+        for mo, ward, cat, n in frame.iter_rows()
+    }
+
+
+def missing_episode_atoms(connection: Connection, periods: Iterable[Period]) -> Atoms:
+    """Missing episodes started, by (month, ward, placement type)."""
+    start, end = _span(periods)
+    frame = queries.missing_counts(
+        connection, Scope(start, end, vintage=VINTAGE), ["month", "ward_code", "placement_type"]
+    )
+    return {
+        ("missing_episodes", _month(mo), _month(mo), ward, cat): int(episodes)
+        for mo, ward, cat, episodes, _children in frame.iter_rows()
+        if cat in PLACEMENT_TYPES
+    }
+
+
+def _episodes(connection: Connection, start: date, end: date) -> pl.DataFrame:
+    scope = Scope(start, end, vintage=VINTAGE)
+    ep, lookup = m.MissingEpisode, m.AreaLookup
+    statement = (
+        select(ep.child_id, ep.started_at, lookup.ward_code)
+        .join(
+            lookup,
+            and_(
+                lookup.postcode_sector == ep.postcode_sector,
+                lookup.lsoa_code == ep.lsoa_code,
+                lookup.vintage == VINTAGE,
+            ),
+        )
+        .where(ep.started_at >= scope.start_dt, ep.started_at < scope.end_dt)
+    )
+    schema = {"child_id": pl.Int64, "started_at": pl.Datetime, "ward_code": pl.String}
+    return read_frame(connection, statement, schema)
+
+
+def missing_children_atoms(connection: Connection, periods: Iterable[Period]) -> Atoms:
+    """Children who went missing in each period, each counted once, in the ward of their first
+    episode in the period (so wards add up to areas and the district exactly)."""
+    periods = list(periods)
+    start, end = _span(periods)
+    episodes = _episodes(connection, start, end)
+    atoms: Atoms = {}
+    for period in periods:
+        lo = pl.datetime(period.start.year, period.start.month, 1)
+        after = add_months(period.end, 1)
+        hi = pl.datetime(after.year, after.month, 1)
+        first = (
+            episodes.filter((pl.col("started_at") >= lo) & (pl.col("started_at") < hi))
+            .sort("started_at", "ward_code")
+            .group_by("child_id")
+            .first()
+            .group_by("ward_code")
+            .len()
+        )
+        for ward, n in first.iter_rows():
+            atoms[("missing_children", period.start, period.end, ward, ALL)] = int(n)
+    return atoms
+
+
+def cohort_atoms(connection: Connection, periods: Iterable[Period]) -> Atoms:
+    """Children at risk at each month end, by (month end, ward, risk level)."""
+    periods = list(periods)
+    wanted = {p.start for p in periods}
+    start, end = _span(periods)
+    frame = queries.cohort_counts(
+        connection, Scope(start, end, vintage=VINTAGE), ["month", "ward_code", "risk_level"]
+    )
+    return {
+        ("children_at_risk", _month(mo), _month(mo), ward, level): int(n)
+        for mo, ward, level, n in frame.iter_rows()
+        if _month(mo) in wanted
+    }
+
+
+ATOM_FUNCTIONS: dict[str, Callable[[Connection, Iterable[Period]], Atoms]] = {
+    "children_at_risk": cohort_atoms,
+    "referrals": referral_atoms,
+    "missing_episodes": missing_episode_atoms,
+    "missing_children": missing_children_atoms,
+}
+
+
+def wards_by_area(connection: Connection) -> dict[str, list[str]]:
+    """The 2004 wards of each Area Committee area, in code order."""
+    frame = queries.wards(connection, VINTAGE).sort("code")
+    out: dict[str, list[str]] = {}
+    for code, area in frame.select("code", "area_code").iter_rows():
+        out.setdefault(area, []).append(code)
+    return out
