@@ -18,6 +18,8 @@ from data_access.engine import make_engine, migrate
 from data_access.reference import load_reference
 from data_access.store import rebuild_demo
 
+pytest_plugins = ["tests.release_fixtures"]  # the public release's session fixtures
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
 SHARED = REPO_ROOT.parent / "shared"
 ARTIFACTS = REPO_ROOT / "tests" / "artifacts"

@@ -15,7 +15,7 @@ from sqlalchemy import Connection
 from data_access import queries
 from data_access.release.atoms import wards_by_area
 from data_access.release.build import atoms_for
-from data_access.release.read import current_release, release_frame
+from data_access.release.read import NoRelease, current_release, release_frame, releases
 from domain.release_space import (
     CATEGORY_LEVELS,
     DISTRICT_CODE,
@@ -44,14 +44,22 @@ def true_values(connection: Connection, frame: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def write_release(connection: Connection, out_dir: Path, unprotected: bool = False) -> list[Path]:
-    """Write the current release to ``out_dir``; returns the paths written."""
+def write_release(
+    connection: Connection, out_dir: Path, unprotected: bool = False, release_id: int | None = None
+) -> list[Path]:
+    """Write the current release (or an earlier one) to ``out_dir``; returns the paths written."""
     if unprotected and queries.dataset_info(connection).get("is_synthetic") != "true":
         raise UnprotectedRefused(
             "--unprotected writes true values, including every hidden count: it is refused "
             "unless the store holds synthetic demo data"
         )
-    header = current_release(connection)
+    header = (
+        next((r for r in releases(connection) if r.id == release_id), None)
+        if release_id
+        else current_release(connection)
+    )
+    if header is None:
+        raise NoRelease(f"There is no release {release_id}")
     frame = release_frame(connection, header.id)
     if unprotected:
         frame = true_values(connection, frame)
