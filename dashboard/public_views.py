@@ -52,17 +52,15 @@ def legend() -> None:
 
 
 def _place_picker(role: RoleScope, key: str, wards: bool = False) -> tuple[str, str, str]:
-    """(level, code, name): the district, the member's own area, or (optionally) one of its wards."""
+    """(level, code, name): the member's own area, the district, or (optionally) one of its wards."""
     areas = cache.area_committees()
     area_name = areas.filter(pl.col("code") == role.area_code)["name"].item()
-    options = [
-        ("area", role.area_code, area_name),
-        ("district", DISTRICT_CODE, "Bradford District"),
-    ]
+    places = {role.area_code: ("area", area_name), DISTRICT_CODE: ("district", "Bradford District")}
     if wards:
         ward_list = cache.wards().filter(pl.col("area_code") == role.area_code).sort("name")
-        options += [("ward", c, f"{n} ward") for c, n in ward_list.select("code", "name").rows()]
-    return st.selectbox("Place", options, format_func=lambda o: o[2], key=key)
+        places |= {c: ("ward", f"{n} ward") for c, n in ward_list.select("code", "name").rows()}
+    code = st.selectbox("Place", list(places), format_func=lambda c: places[c][1], key=key)
+    return places[code][0], code, places[code][1]
 
 
 def _value(frame: pl.DataFrame, **where: object) -> int | None:
