@@ -15,6 +15,7 @@ from streamlit.testing.v1 import AppTest
 from dashboard.briefing_pack import PackContext, build_pack, pack_filename
 from data_access.briefing import briefing_figures
 from data_access.engine import make_engine
+from data_access.release.build import build_release
 from domain.briefing_figures import BriefingPeriod, Figure, Headline, default_period
 from domain.narrative import amount, change_sentence, narrative
 from domain.roles import RoleScope
@@ -55,22 +56,23 @@ def test_narrative_states_change_against_the_district():
 
 
 def test_narrative_never_states_a_hidden_number():
-    small = headline((Figure(None, "small"), Figure(12)), (Figure(900), Figure(950)))
-    sentence = change_sentence(small, "Shipley", 5)
-    assert sentence.startswith("Referrals in Shipley went from fewer than 5 to 12,")
+    """One wording for every hidden number: nothing tells a small count from one hidden to
+    protect another (that would say which "c" cells are 1 to 4)."""
+    earlier_hidden = headline((Figure(None), Figure(12)), (Figure(900), Figure(950)))
+    sentence = change_sentence(earlier_hidden, "Shipley", 5)
+    assert sentence == (
+        "Referrals in Shipley: 12 in the latest 12 months; the earlier figure is not published "
+        "(c), to protect children's privacy."
+    )
     assert "(+" not in sentence  # no percentage built on a hidden number
-    both_small = headline((Figure(None, "small"), Figure(None, "small")), (Figure(9), Figure(9)))
-    assert change_sentence(both_small, "Shipley", 5).endswith("fewer than 5.") is False
-    assert "fewer than 5" in change_sentence(both_small, "Shipley", 5)
-    secondary = headline((Figure(None, "secondary"), Figure(None, "small")), (Figure(9), Figure(9)))
-    text_ = change_sentence(secondary, "Shipley", 5)
-    assert "the earlier figure is not published" in text_
-    assert re.findall(r"\d+", text_) == ["5", "12"]  # 'fewer than 5', 'latest 12 months'
-    both_secondary = headline((Figure(None, "secondary"), Figure(None, "secondary")),
-                              (Figure(9), Figure(9)))  # fmt: skip
-    assert "too small to publish" in change_sentence(both_secondary, "Shipley", 5)
-    assert amount(Figure(None, "secondary"), 5) is None
-    assert amount(Figure(None, "small"), 5) == "fewer than 5"
+    both_hidden = headline((Figure(None), Figure(None)), (Figure(9), Figure(9)))
+    assert change_sentence(both_hidden, "Shipley", 5) == (
+        "Referrals in Shipley: not published (c), to protect children's privacy."
+    )
+    for text_ in (sentence, change_sentence(both_hidden, "Shipley", 5)):
+        assert "fewer than" not in text_ and "too small" not in text_
+    assert amount(Figure(None), 5) is None
+    assert amount(Figure(1234), 5) == "1,234"
 
 
 def independent(connection, area: str) -> dict[str, int]:  # noqa: ANN001
@@ -98,7 +100,7 @@ def independent(connection, area: str) -> dict[str, int]:  # noqa: ANN001
 @pytest.mark.parametrize("area", list(AREA_COMMITTEES))
 def test_narrative_numbers_match_the_store(demo_engine, area):
     with demo_engine.connect() as c:
-        figures = briefing_figures(c, area, PERIOD)
+        figures = briefing_figures(c, RoleScope("area_committee", area), area)
         truth = independent(c, area)
     sentences = narrative(figures)
     name = AREA_COMMITTEES[area]
@@ -129,7 +131,7 @@ def packs(demo_db_url) -> dict[str, bytes]:
     made = {}
     with engine.connect() as c:
         for area in AREA_COMMITTEES:
-            figures = briefing_figures(c, area, PERIOD)
+            figures = briefing_figures(c, RoleScope("area_committee", area), area)
             context = PackContext("Synthetic demo data", date(2026, 10, 31), PERIOD.label(), True)
             made[area] = build_pack(figures, context)
     return made
@@ -153,15 +155,16 @@ def test_a_pack_for_each_area_is_safe_and_footed(packs, area):
 
 def test_tiny_numbers_are_hidden_in_the_pack_whoever_asks(small_store, tmp_path):
     """On a store with only a handful of children every area figure is small: the pack says c
-    and 'fewer than 5', never the number, even though no role is involved in making it."""
+    and 'not published', never the number, whoever asks (it reads the public release)."""
     engine, places = small_store
-    with engine.connect() as c:
-        figures = briefing_figures(
-            c, places.a.area_committee_code, BriefingPeriod(date(2024, 6, 1))
-        )
+    area = places.a.area_committee_code
+    with engine.begin() as c:
+        build_release(c)
+        figures = briefing_figures(c, RoleScope("strategic_lead"), area)
     assert figures.cohort.area["current"].value is None
     sentences = " ".join(narrative(figures))
-    assert "fewer than 5" in sentences or "too small to publish" in sentences
+    assert "not published (c)" in sentences
+    assert "fewer than" not in sentences and "too small" not in sentences
     pdf = build_pack(figures, PackContext("Test data", date(2024, 6, 30), "x", False))
     for page in PdfReader(io.BytesIO(pdf)).pages:
         assert not [n for n in counts_in(page.extract_text()) if 1 <= n <= 4]
