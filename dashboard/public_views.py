@@ -46,6 +46,16 @@ def is_public(role: RoleScope) -> bool:
     return role.role == "area_committee"
 
 
+def public_note(what: str) -> None:
+    """Says what the public view offers, and why it offers no more."""
+    month = release_cache.release().release_month
+    st.info(
+        f"Public view: {what}, from the public release for {month:%B %Y}. Numbers are shown only "
+        "as they appear in that release, so that no combination of views can reveal a child.",
+        icon="🔒",
+    )
+
+
 def legend() -> None:
     st.caption(HIDDEN_NOTE + ". Every number on this page is a cell of the public release "
                f"for {release_cache.release().release_month:%B %Y}.")  # fmt: skip
@@ -84,6 +94,7 @@ def overview(role: RoleScope) -> None:
         end = st.selectbox("Month end", [e for e, _ in reversed(ends)],
                            format_func=lambda d: f"{d:%B %Y}", key="overview-public-month")  # fmt: skip
     ui.audit_filters("Overview", {"place": code, "month_end": end})
+    public_note("month ends and the latest 12 months against the 12 before")
     place = [(level, code)]
     st.subheader(f"Children at risk of exploitation at the end of {end:%B %Y}, {name}")
     totals = release_cache.cells(role, "children_at_risk", place, ends)
@@ -133,6 +144,11 @@ def _period_options(measure: str, month: date) -> list[Period]:
 
 def map_view(role: RoleScope) -> None:
     """The member's own wards for one measure and one release period, and a ward's quarters."""
+    ui.page_header(
+        "Map",
+        "Where children at risk, referrals and missing episodes are, ward by ward in your area. "
+        "Pick a ward below the map to see it in every period of the public release.",
+    )
     month = release_cache.release().release_month
     with st.sidebar:
         measure = st.selectbox("Measure", list(MEASURES), format_func=lambda k: MEASURES[k].label,
@@ -140,6 +156,7 @@ def map_view(role: RoleScope) -> None:
         period = st.selectbox("Period", _period_options(measure, month),
                               format_func=Period.label, key="map-public-period")  # fmt: skip
     ui.audit_filters("Map", {"measure": measure, "period": period.label()})
+    public_note("your area's wards, for the release's periods")
     wards = cache.wards().filter(pl.col("area_code") == role.area_code)
     names = dict(zip(wards["code"].to_list(), wards["name"].to_list(), strict=True))
     area_name = wards["area_name"][0]
@@ -201,11 +218,16 @@ def map_view(role: RoleScope) -> None:
 
 def trends(role: RoleScope) -> None:
     """Financial quarters (and month ends for the cohort) for the district, the area or a ward."""
+    ui.page_header(
+        "Trends",
+        "How missing episodes, referrals and the risk cohort have changed, financial quarter by "
+        "quarter (children at risk at month ends), for your area, one of its wards or the district.",
+    )
     month = release_cache.release().release_month
     with st.sidebar:
         level, code, name = _place_picker(role, "trends-public-place", wards=True)
     ui.audit_filters("Trends", {"place": code})
-    legend()
+    public_note("financial quarters, and month ends for children at risk")
     quarters = [(q.start, q.end) for q in financial_quarters(month)]
     ends = [(p.start, p.end) for p in month_ends(month)]
     place = [(level, code)]
@@ -214,14 +236,16 @@ def trends(role: RoleScope) -> None:
     def stacked(measure: str, labels: dict, colours: dict, spans: list, x_title: str,
                 title: str, y_title: str, key: str) -> None:  # fmt: skip
         totals = release_cache.cells(role, measure, place, spans)
-        frame = totals.with_columns(pl.col("category").replace(ALL, "Total"))
-        if level != "ward":  # categories are published for the district and areas only
-            parts = release_cache.cells(role, measure, place, spans, MEASURES[measure].breakdown)
-            frame = pl.concat([parts, frame])
+        if level == "ward":  # categories are published for the district and areas only
+            figure = release_bars(totals, title.split(" by ")[0] + f", {name}", y_title, context,
+                                  theme.DARK_BLUE, x_title)  # fmt: skip
+            ui.chart_with_numbers(figure, release_table(totals), key, f"trends-public-{key}")
+            return
+        parts = release_cache.cells(role, measure, place, spans, MEASURES[measure].breakdown)
+        frame = pl.concat([parts, totals.with_columns(pl.col("category").replace(ALL, "Total"))])
         ui.chart_with_numbers(
-            release_stacked(frame, labels if level != "ward" else {}, colours, title, y_title,
-                            context, x_title),
-            release_table(frame, labels if level != "ward" else {}), key, f"trends-public-{key}",
+            release_stacked(frame, labels, colours, title, y_title, context, x_title),
+            release_table(frame, labels), key, f"trends-public-{key}",
         )  # fmt: skip
 
     st.header("Missing episodes")

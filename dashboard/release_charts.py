@@ -10,11 +10,16 @@ import plotly.graph_objects as go
 import polars as pl
 
 from dashboard import theme
-from dashboard.charts import ChartContext, base_layout
+from dashboard.charts import HIDDEN_FILL, ChartContext, base_layout
 from domain.months import month_label
 from domain.release_space import quarter_label
 
 HIDDEN_NOTE = "c: hidden to protect children's privacy"
+
+
+def axis_label(start: date, end: date) -> str:
+    """A period on a chart axis, on two lines so eight quarters fit without turning."""
+    return period_label(start, end).replace(" ", "<br>", 1)
 
 
 def period_label(start: date, end: date) -> str:
@@ -44,7 +49,7 @@ def release_bars(
 ) -> go.Figure:
     """One bar per period from cells (``period_start``, ``period_end``, ``value`` nullable)."""
     data = frame.sort("period_start")
-    labels = [period_label(s, e) for s, e in data.select("period_start", "period_end").iter_rows()]
+    labels = [axis_label(s, e) for s, e in data.select("period_start", "period_end").iter_rows()]
     values = data["value"].to_list()
     fig = go.Figure()
     fig.add_bar(x=labels, y=values, name=y_title, marker_color=colour, text=[
@@ -74,7 +79,7 @@ def release_stacked(
     """
     data = frame.sort("period_start")
     periods = data.select("period_start", "period_end").unique(maintain_order=True).rows()
-    x = [period_label(s, e) for s, e in periods]
+    x = [axis_label(s, e) for s, e in periods]
     fig = go.Figure()
     for index, code in enumerate(labels):
         part = dict(data.filter(pl.col("category") == code).select(
@@ -88,6 +93,16 @@ def release_stacked(
         )  # fmt: skip
     totals = dict(data.filter(pl.col("category") == "Total").select(
         "period_start", "value").iter_rows())  # fmt: skip
+    shown = data.filter(pl.col("category").is_in(list(labels)))
+    visible = dict(shown.group_by("period_start").agg(pl.col("value").sum()).iter_rows())
+    hidden_any = set(shown.filter(pl.col("value").is_null())["period_start"].to_list())
+    rest = [
+        (totals[s] - visible.get(s, 0)) if s in hidden_any and totals.get(s) is not None else None
+        for s, _ in periods
+    ]
+    if any(r for r in rest):  # the total less the shown parts: no new number, but an honest bar
+        fig.add_bar(x=x, y=rest, name="Hidden categories (c)", hoverinfo="skip",
+                    marker={"color": HIDDEN_FILL, "line": {"width": 0}})  # fmt: skip
     fig.add_scatter(
         x=x, y=[totals.get(s) for s, _ in periods], name="Total", mode="markers+text",
         marker={"symbol": "line-ew-open", "size": 18, "color": "#0B0C0C"},

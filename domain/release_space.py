@@ -175,7 +175,9 @@ def release_cells(release_month: date, geography: Geography) -> list[CellKey]:
         for period in periods_for(measure, release_month):
             for level, code in geography.places():
                 cells.append(
-                    CellKey(measure.key, TOTAL_BREAKDOWN, ALL, level, code, period.start, period.end)
+                    CellKey(
+                        measure.key, TOTAL_BREAKDOWN, ALL, level, code, period.start, period.end
+                    )
                 )
                 if measure.breakdown and level in CATEGORY_LEVELS:
                     cells += [

@@ -21,7 +21,8 @@ ROLES: dict[str, str] = {
 ROLE_HELP: dict[str, str] = {
     "mace": "Everything, including pseudonymised case lists.",
     "strategic_lead": "All aggregate views across the district, unsuppressed; no case-level rows.",
-    "area_committee": "Your area and district totals, with small numbers hidden (shown as c).",
+    "area_committee": "Your area, its wards and the district, from the public release (hidden "
+    "numbers shown as c).",
     "data_manager": "Data imports, the import log and the audit log.",
 }
 

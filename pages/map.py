@@ -35,16 +35,18 @@ def shown_table(table: pl.DataFrame) -> pl.DataFrame:
 GEOGRAPHIES = {"ward": "Wards", "district": "Postcode districts"}
 BASEMAPS = {"white-bg": "Plain (works offline)", "carto-positron": "Street map (needs internet)"}
 
+ui.ensure_entrypoint()
+role = ui.role()
+if public_views.is_public(role):  # Area Committee: cells of the public release only
+    public_views.map_view(role)
+    st.stop()
+
 ui.page_header(
     "Map",
     "Where children at risk, referrals and missing episodes are, by ward or postcode district. "
     "Click an area on the map (or pick it below the map) to see its last 24 months.",
 )
 
-role = ui.role()
-if public_views.is_public(role):  # Area Committee: cells of the public release only
-    public_views.map_view(role)
-    st.stop()
 latest = cache.data_as_of().replace(day=1)
 all_months = months_between(add_months(latest, -47), latest)
 with st.sidebar:

@@ -12,15 +12,17 @@ from domain.months import add_months
 from domain.trends import blank_incomplete_windows
 from domain.vocab import EXPLOITATION_TYPES, PLACEMENT_TYPES, REFERRING_AGENCIES, RISK_LEVELS
 
+ui.ensure_entrypoint()
+role = ui.role()
+if public_views.is_public(role):  # Area Committee: cells of the public release only
+    public_views.trends(role)
+    st.stop()
+
 ui.page_header(
     "Trends",
     "How missing episodes, referrals and the risk cohort have changed month by month. Dashed "
     "lines mark the first Covid-19 lockdown and the Philomena Protocol launch.",
 )
-role = ui.role()
-if public_views.is_public(role):  # Area Committee: cells of the public release only
-    public_views.trends(role)
-    st.stop()
 with st.sidebar:
     area = ui.area_filter("trends-area")
     ward = ui.ward_filter("trends-ward", area)

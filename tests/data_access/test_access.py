@@ -17,7 +17,6 @@ from data_access.sql import Scope
 from domain.disclosure import TOTAL
 from domain.roles import AccessDenied, RoleScope, Viewer
 from tests.conftest import REPO_ROOT
-from tests.domain.test_disclosure import recoverable_cells
 
 MACE, LEAD = RoleScope("mace"), RoleScope("strategic_lead")
 SOUTH, MANAGER = RoleScope("area_committee", "SOUTH"), RoleScope("data_manager")
@@ -44,18 +43,19 @@ def test_suppression_threshold_is_a_setting(monkeypatch):
         _ = SOUTH.policy
 
 
-def test_area_committee_sees_own_area_and_district_totals_only(demo_engine):
+def test_area_committee_gets_no_free_queries(demo_engine):
+    """Area Committee numbers come only from the public release (tests/data_access/
+    test_release.py); every free query refuses the role, whatever its scope."""
     with demo_engine.connect() as c:
-        authorise_aggregate(c, SOUTH, Scope(OCT, OCT, area_code="SOUTH"), ("ward_code",))
-        authorise_aggregate(c, SOUTH, Scope(OCT, OCT), ("month",))
+        authorise_aggregate(c, LEAD, Scope(OCT, OCT), ("ward_code",))
+        authorise_aggregate(c, MACE, Scope(OCT, OCT, area_code="EAST"), ("month",))
         for scope, by in [
-            (Scope(OCT, OCT, area_code="EAST"), ("month",)),
-            (Scope(OCT, OCT), ("ward_code",)),
-            (Scope(OCT, OCT, area_code="SOUTH", ward_code="E05001347"), ("month",)),  # City
+            (Scope(OCT, OCT, area_code="SOUTH"), ("ward_code",)),
+            (Scope(OCT, OCT), ("month",)),
+            (Scope(OCT, OCT, area_code="SOUTH", ward_code="E05001370"), ()),
         ]:
-            with pytest.raises(AccessDenied):
+            with pytest.raises(AccessDenied, match="public release"):
                 authorise_aggregate(c, SOUTH, scope, by)
-        authorise_aggregate(c, SOUTH, Scope(OCT, OCT, area_code="SOUTH", ward_code="E05001370"))
         with pytest.raises(AccessDenied):
             protected.cohort_table(c, MANAGER, Scope(OCT, OCT), ("month",))
 
@@ -69,36 +69,16 @@ def test_case_rows_are_for_mace_only(demo_engine):
                 protected.case_list(c, role, Scope(OCT, OCT))
 
 
-def test_area_committee_tables_hide_small_numbers_recoverably_never(demo_engine):
+def test_open_tables_for_closed_meetings_are_unsuppressed(demo_engine):
+    """Strategic leads keep their open, free views (the linked referral tables included)."""
     scope = Scope(date(2025, 11, 1), OCT, area_code="SOUTH")
     with demo_engine.connect() as c:
-        cohort = protected.cohort_table(c, SOUTH, scope, ("month", "risk_level"))
         open_cohort = protected.cohort_table(c, LEAD, scope, ("month", "risk_level"))
-        by_type, by_agency = protected.linked_referral_tables(c, SOUTH, scope)
-    for table, dims in ((cohort, ["month", "risk_level"]), (by_type, ["month", "exploitation_type"]),
-                        (by_agency, ["month", "referring_agency"])):  # fmt: skip
-        visible = table.filter(~pl.col("suppressed"))
-        assert not visible[table.columns[len(dims)]].is_between(1, 4).any()
-        assert recoverable_cells(table.rename({table.columns[len(dims)]: "n"}), dims) == []
-    assert by_type["suppressed"].any()  # small monthly counts of some types in South
-    assert not open_cohort["suppressed"].any()
-    hidden_type = set(
-        by_type.filter(pl.col("suppressed") & (pl.col("exploitation_type") == TOTAL))["month"]
-    )
-    hidden_agency = set(
-        by_agency.filter(pl.col("suppressed") & (pl.col("referring_agency") == TOTAL))["month"]
-    )
-    assert hidden_type == hidden_agency  # the same monthly totals are hidden in both tables
-
-
-def test_ward_level_figures_for_an_area_committee_are_suppressed(demo_engine):
-    scope = Scope(date(2025, 11, 1), OCT, area_code="SOUTH", ward_code="E05001370")  # Wyke
-    with demo_engine.connect() as c:
-        cohort = protected.cohort_table(c, SOUTH, scope, ("month", "risk_level"))
-        series = protected.monthly_series(c, SOUTH, scope, "referrals")
-    assert cohort["suppressed"].sum() > 10
-    assert not cohort.filter(~pl.col("suppressed"))["children"].is_between(1, 4).any()
-    assert series["value"].null_count() == series["suppressed"].sum() > 0
+        by_type, by_agency = protected.linked_referral_tables(c, LEAD, scope)
+    assert not open_cohort["suppressed"].any() and not by_type["suppressed"].any()
+    assert by_type["referrals"].is_between(1, 4).any()  # small numbers shown to closed tiers
+    type_totals = by_type.filter(pl.col("exploitation_type") == TOTAL)["referrals"].sum()
+    assert type_totals == by_agency.filter(pl.col("referring_agency") == TOTAL)["referrals"].sum()
 
 
 def test_role_table_add_list_remove(empty_engine):
@@ -160,21 +140,17 @@ def test_audit_trail_is_append_only(empty_engine):
         assert audit.events(c).height == 2
 
 
-def test_publication_export_hides_small_counts(demo_db_url, tmp_path):
+def test_publication_export_is_the_public_release(demo_db_url, tmp_path):
     out = tmp_path / "pub"
     subprocess.run(
         [sys.executable, "-m", "data_access", "export", "--out", str(out), "--for-publication"],
         cwd=REPO_ROOT, env={"DATABASE_URL": demo_db_url, "PATH": "/usr/bin:/bin"}, check=True,
     )  # fmt: skip
-    cohort = pl.read_csv(out / "cohort_by_month.csv", infer_schema_length=0)
-    values = cohort["children"].to_list()
-    assert "c" in values
-    assert not any(v.isdigit() and 1 <= int(v) <= 4 for v in values)
-    jan = cohort.filter(pl.col("month") == "2020-01")
-    table = jan.with_columns(
-        n=pl.when(pl.col("children") == "c")
-        .then(None)
-        .otherwise(pl.col("children").cast(pl.Int64)),
-        suppressed=pl.col("children") == "c",
-    ).select("ward_code", "risk_level", "n", "suppressed")
-    assert recoverable_cells(table, ["ward_code", "risk_level"]) == []
+    release = pl.read_csv(out / "release.csv", infer_schema_length=0)
+    assert "c" in release["status"].to_list()
+    shown = release.filter(pl.col("status") != "c")["value"].cast(pl.Int64)
+    assert not shown.is_between(1, 4).any()
+    assert (
+        release.filter(pl.col("status") == "c")["value"].null_count()
+        == release.filter(pl.col("status") == "c").height
+    )

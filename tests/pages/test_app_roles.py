@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import date
 
 import pytest
 from sqlalchemy import select
@@ -133,11 +132,11 @@ def test_area_committee_pages_show_no_count_from_1_to_4(app_env, area):
     role = RoleScope("area_committee", area)
     runs = [
         as_role(role),
-        as_role(role, state={"overview-area": None}),
+        as_role(role, state={"overview-public-place": "E08000032"}),
         as_role(role, "pages/map.py"),
-        as_role(role, "pages/map.py", {"map-geography": "district", "map-metric": "referrals"}),
-        as_role(role, "pages/map.py", {"map-metric": "missing_children", "map-level": None}),
-        as_role(role, "pages/trends.py", {"trends-range": (date(2024, 1, 1), date(2026, 10, 1))}),
+        as_role(role, "pages/map.py", {"map-public-measure": "referrals"}),
+        as_role(role, "pages/map.py", {"map-public-measure": "missing_children"}),
+        as_role(role, "pages/trends.py"),
     ]
     for at in runs:
         counts = visible_counts(at)
@@ -152,8 +151,7 @@ def test_area_committee_ward_trends_show_c_and_gaps(app_env):
     at = as_role(
         RoleScope("area_committee", "SOUTH"),
         "pages/trends.py",
-        {"trends-area": "SOUTH", "trends-ward": "E05001370",
-         "trends-range": (date(2025, 1, 1), date(2026, 10, 1))},
+        {"trends-public-place": "E05001370"},
     )  # fmt: skip
     tables = [frame.value for frame in at.dataframe]
     assert any((table == "c").any().any() for table in tables)
@@ -230,9 +228,9 @@ def test_logged_in_user_gets_their_roles_from_the_store(app_env, email, grants, 
     assert not any("DEMO" in e.value for e in at.error)
     assert [b.label for b in at.sidebar.button] == ["Sign out"]
     if grants[0][0] == "area_committee":
-        assert at.selectbox(key="overview-area").options == [
+        assert at.selectbox(key="overview-public-place").options == [
             "Bradford West",
-            "Whole district (totals)",
+            "Bradford District",
         ]
 
 
@@ -247,7 +245,7 @@ def test_a_user_with_two_roles_chooses_which_to_view_as(app_env):
     at.run()
     assert not at.exception
     assert len(at.selectbox(key="viewing-as").options) == 2
-    assert at.selectbox(key="overview-area").options == ["Shipley", "Whole district (totals)"]
+    assert at.selectbox(key="overview-public-place").options == ["Shipley", "Bradford District"]
 
 
 def test_logged_in_user_without_a_role_is_turned_away(app_env):
