@@ -29,7 +29,13 @@ st.download_button(
 upload = st.file_uploader("Extract file", type=["csv", "txt", "xlsx"], key="data-file")
 
 report = checked_upload(upload, kind) if upload is not None else None
-if report is not None:
+if report is not None and report.problems and report.problems == report.file_problems:
+    for note in report.notes:  # the file as a whole cannot be used: say why, in full, and stop
+        st.info(note)
+    for problem in report.problems[:10]:
+        st.error(problem.reason)
+    st.caption("Nothing can be imported from this file until it is fixed. Nothing was changed.")
+elif report is not None:
     for note in report.notes:
         st.info(note)
     columns = st.columns(3)

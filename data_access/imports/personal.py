@@ -29,6 +29,8 @@ STREET_WORDS = (
     "Parade|Croft|Mount|Park|Gate|Vale|Heights|Approach|Garth|Wynd|Yard|Crest|Brow|Side|Top|Villas"
 )
 DWELLING_WORDS = "flat|house|home|address|bedsit|maisonette|bungalow|room|caravan|place"
+# "Children's home" or "Women's refuge" is a kind of place, not someone's home.
+GROUP_WORDS = "Children|Childrens|People|Women|Men|Boys|Girls|Nurses|Residents|Workers|Travellers"
 
 LOOKS_PERSONAL = (
     (re.compile(r"[\w.+-]+@[\w-]+\.[\w.]+"), "an e-mail address"),
@@ -51,13 +53,13 @@ LOOKS_PERSONAL = (
     ),  # fmt: skip
     (
         re.compile(
-            r"\b(?:Flat|Apartment|Apt|Maisonette|Bedsit|Unit)\.?\s*(?:No\.?\s*)?\d+[A-Za-z]?\b",
+            r"\b(?:Flat|Apartment|Apt|Maisonette|Bedsit)\.?\s*(?:No\.?\s*)?\d+[A-Za-z]?\b",
             re.IGNORECASE,
         ),
         "a flat or house number (a home address)",
     ),  # fmt: skip
     (
-        re.compile(rf"\b[A-Z][a-z]+(?:'s|’s|s'|s’)\s+(?:{DWELLING_WORDS})\b"),
+        re.compile(rf"\b(?!{GROUP_WORDS})[A-Z][a-z]+(?:'s|’s|s'|s’)\s+(?:{DWELLING_WORDS})\b"),
         "someone's home (a home address)",
     ),  # fmt: skip
 )

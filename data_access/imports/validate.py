@@ -42,7 +42,8 @@ def validate(data: bytes, file_name: str, kind: str, today: date | None = None) 
         return report
     today = today or date.today()
     seen_keys: dict[tuple, int] = {}
-    for number, raw in zip(table.row_numbers, table.rows, strict=True):
+    for index, number in enumerate(table.row_numbers):
+        raw, table.rows[index] = table.rows[index], []  # free each row once read: bounded memory
         if len(raw) > len(columns) and any(cell.strip() for cell in raw[len(columns) :]):
             report.problems.append(_extra_cells(number, raw, len(columns)))
             continue
@@ -213,9 +214,10 @@ def _parse(c, raw: str, today: date):  # noqa: ANN001, ANN202, C901 - one branch
         value = " ".join(raw.upper().split())
         if not POSTCODE_RE.match(value):
             raise ValueError(f"'{raw}' is not a postcode.")
-        if postcode_record(value) is None:
+        record = postcode_record(value)
+        if record is None:
             raise ValueError(f"'{raw}' is not a postcode in Bradford District.")
-        return postcode_record(value)["postcode"]
+        return record["postcode"]
     if c.kind == "sector":
         value = " ".join(raw.upper().split())
         if not SECTOR_RE.match(value):
