@@ -182,7 +182,7 @@ def area_name(area_code: str | None) -> str | None:
 def download_table(frame: pl.DataFrame, title: str, subject: str, key: str, *,
                    area_code: str | None = None, period: tuple[date, date] | None = None,
                    filters: dict[str, object] | None = None,
-                   label: str = "Download this table (CSV)") -> None:  # fmt: skip
+                   label: str = "Download this table (CSV)", synthetic: bool | None = None) -> None:  # fmt: skip
     """The app's own CSV download: a context block (title, source, as-of, area, period, filters,
     disclosure, synthetic line), formula-neutralised cells, a name by subject, area and period,
     and an audit event when it is taken. Streamlit's own table export is switched off."""
@@ -195,7 +195,8 @@ def download_table(frame: pl.DataFrame, title: str, subject: str, key: str, *,
     context = DownloadContext(
         title=title, page=st.session_state.get(LAST_PAGE_KEY, ("", "", title))[2], as_of=as_of,
         disclosure=disclosure_status(person.scope.role, suppression_threshold()), area=area,
-        period=period, filters=shown_filters, synthetic=cache.is_synthetic(),
+        period=period, filters=shown_filters,
+        synthetic=cache.is_synthetic() if synthetic is None else synthetic,
     )  # fmt: skip
     file_name = download_name(subject, area, period, as_of)
     st.download_button(
@@ -233,7 +234,8 @@ def chart_with_numbers(figure: go.Figure, table: pl.DataFrame, file_stem: str, k
 
 def show_table(frame: pl.DataFrame, *, download: str | None = None, subject: str | None = None,
                area_code: str | None = None, period: tuple[date, date] | None = None,
-               filters: dict[str, object] | None = None, **kwargs) -> None:  # noqa: ANN003  # fmt: skip
+               filters: dict[str, object] | None = None, synthetic: bool | None = None,
+               **kwargs) -> None:  # noqa: ANN003  # fmt: skip
     """st.dataframe with dates written as dates ('9 Oct 2026'), not midnight timestamps; with
     ``download`` (the table's title), the app's own audited CSV download under it."""
     config = {
@@ -246,4 +248,4 @@ def show_table(frame: pl.DataFrame, *, download: str | None = None, subject: str
     if download:
         subject = subject or download
         download_table(frame, download, subject, f"table-{slug(subject)}", area_code=area_code,
-                       period=period, filters=filters)  # fmt: skip
+                       period=period, filters=filters, synthetic=synthetic)  # fmt: skip

@@ -52,7 +52,7 @@ elif report is not None:
         )  # fmt: skip
         ui.show_table(
             problems, download=f"Problems found in {report.file_name} ({KINDS[kind].label})",
-            subject=f"import problems {kind}",
+            subject=f"import problems {kind}", synthetic=False,  # the uploaded file, not the store
         )  # fmt: skip
     else:
         st.success("Every row passed the checks.")

@@ -203,7 +203,7 @@ def _bulk_events(connection: Connection, report: Report, result: CommitResult) -
     model, fields = BULK_EVENTS[report.kind]
     names = ("child_id", *fields)
     rows = report.valid_rows
-    hashes = {row["child_id"]: pseudonymise(row["child_id"]) for row in rows}
+    hashes = {child: pseudonymise(child) for child in {row["child_id"] for row in rows}}
     children = _bulk_children_by_hash(connection, rows, hashes)
     # Values as tuples, and insert dicts built one chunk at a time: a 200,000-row file is held
     # once, not three times over.

@@ -110,6 +110,18 @@ def _check_header(spec: ImportKind, columns: list[str], header: list[str], repor
     return ok
 
 
+class LooksPersonal(ValueError):
+    """A free-text cell refused as personal data: its value is not repeated in the report."""
+
+
+def _shown(raw: str, error: ValueError) -> str:
+    """The value as the report shows it: personal data withheld, long cells shortened (a report
+    is shown on screen, printed by the CLI and can be downloaded)."""
+    if isinstance(error, LooksPersonal):
+        return "(withheld: looks like personal data)"
+    return raw if len(raw) <= 100 else f"{raw[:60]}… ({len(raw):,} characters)"
+
+
 def _column_letter(index: int) -> str:
     letters = ""
     index += 1
@@ -134,7 +146,7 @@ def _validate_row(spec: ImportKind, values: dict[str, str], number: int, today: 
         try:
             clean[c.name] = _parse(c, raw, today)
         except ValueError as error:
-            problems.append(Problem(number, c.name, raw, str(error)))
+            problems.append(Problem(number, c.name, _shown(raw, error), str(error)))
     if problems:
         return clean
     _row_rules(spec, clean, number, today, problems)
@@ -148,7 +160,7 @@ def _parse(c, raw: str, today: date):  # noqa: ANN001, ANN202, C901 - one branch
         )
     if c.kind in ("text", "id"):
         if c.kind == "text" and (what := personal_data_in(raw)):
-            raise ValueError(f"This looks like personal data ({what}); leave it out.")
+            raise LooksPersonal(f"This looks like personal data ({what}); leave it out.")
         return raw
     if c.kind == "code":
         value = raw.strip().lower().replace(" ", "_")

@@ -130,3 +130,23 @@ def test_other_file_types_are_named(start, what):
 
 def test_csv_text_is_not_mistaken_for_another_file_type():
     assert not_a_table(b"source_id,child_id\nR-1,C-1\n") is None
+
+
+def test_a_refused_personal_value_is_not_repeated_and_long_values_are_shortened():
+    """The report is shown, printed and downloadable: it must not carry the personal data it
+    refused, nor a 204,000-character cell."""
+    head = (
+        "source_id,objective_number,action,lead_agency,due_on,updated_on,status,progress_pct,note"
+    )
+    row = "U-1,5,Licensing,Police,2027-03-31,2026-10-12,at_risk,60,call Jane Smith on 01632 960 123"
+    problem = validate(
+        f"{head}\n{row}\n".encode(), "x.csv", "action_updates", today=TODAY
+    ).problems[0]
+    assert (problem.row, problem.column) == (2, "note")
+    assert problem.value == "(withheld: looks like personal data)"
+    assert "01632" not in problem.reason and "Jane Smith" in problem.reason  # the reason names it
+    long_id = "R" + "x" * 204_000
+    header = "source_id,child_id,referred_on,referring_agency,exploitation_type,outcome,postcode"
+    data = f"{header}\n{long_id},LCS-1,2026-10-03,police,cce,risk_assessment,BD5 0AA\n".encode()
+    problem = validate(data, "x.csv", "referrals", today=TODAY).problems[0]
+    assert problem.value == "R" + "x" * 59 + "… (204,001 characters)"
