@@ -6,6 +6,7 @@ in plain words naming the row and column, never a traceback, and a refused file 
 from __future__ import annotations
 
 import io
+import os
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
@@ -241,13 +242,16 @@ def test_the_refused_rows_are_refused_even_with_valid_rows_only(cli, store_url, 
 @pytest.mark.parametrize(
     ("case", "words"),
     [("folder", "is a folder, not a file"), ("missing", "no such file"),
-     ("too big", "the limit is 50 MB")],
+     ("too big", "the limit is 50 MB"), ("pipe", "is not an ordinary file")],
 )  # fmt: skip
 def test_paths_that_cannot_be_imported(cli, store_url, tmp_path, case, words):
     if case == "folder":
         path = tmp_path
     elif case == "missing":
         path = tmp_path / "nowhere.csv"
+    elif case == "pipe":  # reading a named pipe would wait for ever
+        path = tmp_path / "extract.csv"
+        os.mkfifo(path)
     else:
         path = tmp_path / "huge.csv"
         with path.open("wb") as handle:  # a sparse 60 MB file: refused from its size alone
