@@ -48,7 +48,12 @@ def _import(engine, args: argparse.Namespace) -> int:  # noqa: ANN001
     if problem:
         print(f"error: {problem} Nothing was imported.", file=sys.stderr)
         return 2
-    report = validate(data, args.file.name, args.kind)
+    try:
+        report = validate(data, args.file.name, args.kind)
+    except Exception as error:  # noqa: BLE001 - never a traceback for a data manager
+        print(f"error: {args.file} could not be checked because of an unexpected error "
+              f"({type(error).__name__}: {error}). Nothing was imported.", file=sys.stderr)  # fmt: skip
+        return 3
     for note in report.notes:
         print(f"note: {note}")
     print(f"{report.rows_in_file:,} rows read; {len(report.valid_rows):,} valid; "

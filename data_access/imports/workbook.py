@@ -41,9 +41,16 @@ def read_xlsx(data: bytes, notes: list[str], max_rows: int, max_columns: int,
             notes.append(f"The workbook has {len(workbook.worksheets)} sheets; only the first was read.")  # fmt: skip
         width = min(sheet.max_column or max_columns + 1, max_columns + 1)
         numbered = _rows(sheet, width, max_rows, cell_text)
+        merged, has_formulas = _scan_sheet_xml(data, sheet_path)
+    except ImportRefused:
+        raise
+    except Exception as error:  # noqa: BLE001 - a damaged archive or sheet, found while streaming
+        raise ImportRefused(
+            f"The Excel file is damaged and cannot be read to the end ({type(error).__name__}). "
+            "Open it in Excel, save it again as an Excel Workbook (.xlsx) and import again."
+        ) from None
     finally:
         workbook.close()
-    merged, has_formulas = _scan_sheet_xml(data, sheet_path)
     if merged:
         shown = ", ".join(merged[:3]) + (
             f" and {len(merged) - 3:,} more" if len(merged) > 3 else ""

@@ -116,6 +116,19 @@ def _merged(sheet) -> None:  # noqa: ANN001
     sheet.merge_cells("B2:B3")
 
 
+def _damaged(tmp_path: Path) -> Path:
+    """A workbook whose sheet is cut off half-way (an interrupted download)."""
+    whole = _xlsx(
+        tmp_path, lambda s: [s.append([f"R-{i}", "LCS-1"]) for i in range(500)], "whole.xlsx"
+    )
+    members = {}
+    with zipfile.ZipFile(whole) as archive:
+        for name in archive.namelist():
+            content = archive.read(name)
+            members[name] = content[: len(content) // 2] if name.endswith("sheet1.xml") else content
+    return _zip(tmp_path, members, "extract.xlsx")
+
+
 # (file builder, kind, expected exit code, words the output must contain)
 REFUSED = {
     "a 204,000-character cell": (
@@ -198,6 +211,9 @@ REFUSED = {
     "merged cells": (
         lambda t: _xlsx(t, _merged), "referrals", 1, ["merged cells (B2:B3)", "Unmerge"],
     ),
+    "a damaged workbook": (
+        _damaged, "referrals", 1, ["The Excel file is damaged", "save it again"],
+    ),
     "a sheet that runs to row 1,048,576": (
         lambda t: _xlsx(t, lambda s: (s.append(HEADER.split(",")), s.append(GOOD.split(",")),
                                      s.cell(row=1_048_576, column=1, value="x"))),
@@ -278,3 +294,17 @@ def test_awkward_encodings_and_line_endings_are_read(cli, store_url, tmp_path, c
     assert code == 0, (case, out, err)
     assert "1 rows read; 1 valid; 0 rejected" in out and note in out
     assert _counts(store_url) == before  # a dry run writes nothing
+
+
+def test_an_unexpected_error_is_a_sentence_not_a_traceback(cli, store_url, tmp_path, monkeypatch):
+    import data_access.imports as imports
+
+    def broken(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(imports, "validate", broken)
+    before = _counts(store_url)
+    code, out, err = cli(_csv(tmp_path, f"{HEADER}\n{GOOD}\n"))
+    assert code == 3 and "could not be checked because of an unexpected error" in err
+    assert "Nothing was imported" in err and "Traceback" not in out + err
+    assert _counts(store_url) == before
