@@ -150,3 +150,38 @@ def test_a_refused_personal_value_is_not_repeated_and_long_values_are_shortened(
     data = f"{header}\n{long_id},LCS-1,2026-10-03,police,cce,risk_assessment,BD5 0AA\n".encode()
     problem = validate(data, "x.csv", "referrals", today=TODAY).problems[0]
     assert problem.value == "R" + "x" * 59 + "… (204,001 characters)"
+
+
+def _workbook_without_dimension(rows: list[list[str]]) -> bytes:
+    """An .xlsx whose sheet has no <dimension> element, as some exporters write it."""
+    import io
+    import zipfile
+
+    from openpyxl import Workbook
+
+    buffer = io.BytesIO()
+    Workbook().save(buffer)
+    cells = "".join(
+        f'<row r="{r}">'
+        + "".join(f'<c r="{chr(65 + c)}{r}" t="inlineStr"><is><t>{v}</t></is></c>' for c, v in enumerate(row))
+        + "</row>"
+        for r, row in enumerate(rows, start=1)
+    )  # fmt: skip
+    sheet = ('<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.'
+             f'org/spreadsheetml/2006/main"><sheetData>{cells}</sheetData></worksheet>')  # fmt: skip
+    out = io.BytesIO()
+    with (
+        zipfile.ZipFile(io.BytesIO(buffer.getvalue())) as source,
+        zipfile.ZipFile(out, "w") as target,
+    ):
+        for name in source.namelist():
+            content = sheet.encode() if name == "xl/worksheets/sheet1.xml" else source.read(name)
+            target.writestr(name, content)
+    return out.getvalue()
+
+
+def test_a_workbook_without_dimensions_is_read_whole():
+    header = "source_id,child_id,referred_on,referring_agency,exploitation_type,outcome,postcode"
+    rows = [header.split(","), *[f"R-{i},LCS-{i},2026-10-03,police,cce,risk_assessment,BD5 0AA".split(",") for i in range(3)]]  # fmt: skip
+    report = validate(_workbook_without_dimension(rows), "x.xlsx", "referrals", today=TODAY)
+    assert report.clean and report.rows_in_file == 3
