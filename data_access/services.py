@@ -369,28 +369,28 @@ def briefing_table(
     connection: Connection, area_code: str, end: date, vintage: str = "2004"
 ) -> pl.DataFrame:
     """For an Area Committee's services slide: children in each service at the end of ``end``'s
-    month and cases taken on in the 12 months to it, the area beside the rest of the district,
-    always suppressed as for a public meeting. Columns ``measure, geo, service, cases,
-    suppressed`` with Total margins (``geo`` Total is the district)."""
-    public = RoleScope("area_committee", area_code)
+    month and cases taken on in the 12 months to it, in the area and in the whole district,
+    always suppressed as for a public meeting. Columns ``measure, geo (area | Total), service,
+    cases, suppressed`` with a Total service.
+
+    The area and the district are each protected as their own row of services: the only other
+    numbers a councillor sees beside them are district totals, from which the area's hidden
+    cells cannot be worked out (the rest of the district is never shown).
+    """
     from domain.months import add_months
 
+    public = RoleScope("area_committee", area_code)
     scope = Scope(add_months(end, -11), end, vintage=vintage)
     parts = []
     for measure in ("open_cases", "new_cases"):
         counts = case_counts(connection, scope, ("area_code", "service"), measure)
-        counts = counts.with_columns(
-            pl.when(pl.col("area_code") == area_code).then(pl.lit("area"))
-            .otherwise(pl.lit("rest")).alias("geo")
-        ).group_by("geo", "service").agg(pl.col("cases").sum())  # fmt: skip
-        table = suppress(counts, ["geo", "service"], "cases", public.policy,
-                         {"geo": ["area", "rest"], "service": list(SERVICES)})  # fmt: skip
-        parts.append(table.with_columns(measure=pl.lit(measure)))
-    return (
-        pl.concat(parts)
-        .filter(pl.col("geo") != "rest")
-        .select("measure", "geo", "service", "cases", "suppressed")
-    )
+        for geo, rows in (("area", counts.filter(pl.col("area_code") == area_code)),
+                          (TOTAL, counts)):  # fmt: skip
+            per_service = rows.group_by("service").agg(pl.col("cases").sum())
+            table = suppress(per_service, ["service"], "cases", public.policy,
+                             {"service": list(SERVICES)})  # fmt: skip
+            parts.append(table.with_columns(measure=pl.lit(measure), geo=pl.lit(geo)))
+    return pl.concat(parts).select("measure", "geo", "service", "cases", "suppressed")
 
 
 __all__ = ["TOTAL", "briefing_table", "caseload_table", "coverage_counts", "profile_tables",

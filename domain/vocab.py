@@ -158,7 +158,7 @@ STRATEGIC_OBJECTIVES: dict[int, tuple[str, tuple[str, ...]]] = {
 # objectives page links them from the objective's card, for the roles that may open the page
 # (the page's script is ``pages/<page name>.py``).
 OBJECTIVE_MEASURES: dict[int, tuple[tuple[str, str], ...]] = {
-    2: (("Services: who is being helped, and where risk has no service", "services"),),
+    2: (("Services and coverage", "services"),),
 }
 
 GLOSSARY: dict[str, str] = {
