@@ -63,7 +63,8 @@ def pyramid_figure(
     group: ``labels`` names the groups (``service``, ``at_risk``). 'Other or not known' gender
     and unknown ages are left out of the drawing (they are in the table)."""
     data = shares(pyramid, ["age_band", "gender"])
-    bands = [b for b in AGE_BAND_LABELS if b != "not_known"]
+    present = set(pyramid["age_band"].to_list())
+    bands = [b for b in AGE_BAND_LABELS if b in present and b != "not_known"]
     fig = make_subplots(rows=1, cols=2, shared_yaxes=True, horizontal_spacing=0.06,
                         subplot_titles=[labels["service"], labels["at_risk"]])  # fmt: skip
     peak = max([s for s in data["share"].to_list() if s is not None] + [10.0])

@@ -24,11 +24,12 @@ from domain.disclosure import TOTAL, suppress
 from domain.months import month_end, months_between
 from domain.roles import RoleScope
 from domain.services import (
-    AGE_BAND_LABELS,
     CONFIDENTIAL,
     DELIVERIES,
+    FINE_BANDS,
     GENDER_GROUPS,
     PROVIDERS,
+    PUBLIC_BANDS,
     SERVICES,
     age_band,
     group_small_ethnicities,
@@ -203,36 +204,44 @@ def profile_tables(
     connection: Connection, role: RoleScope, scope: Scope, service: str
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Who a service took on in the scope's months beside the children at risk in them:
-    (age band x gender, ethnicity), each over ``population`` = ``service`` / ``at_risk``,
-    suppressed. Ethnicity is the services' wording, small categories folded into their broad
-    group (the same folding for both populations)."""
+    (age band x gender, ethnicity), each with ``population`` = ``service`` / ``at_risk`` and each
+    population suppressed as its own table (they are different counts: no total across them).
+    Public views use wider age bands at the ends. Ethnicity is the services' wording, small
+    categories folded into their broad group (the same folding for both populations)."""
     authorise_aggregate(connection, role, scope)
     cases = case_counts(connection, scope, ("gender", "age", "ethnicity"), "new_cases", [service])
     cohort = cohort_profile(connection, scope).rename({"children": "cases"})
     both = pl.concat([cases.with_columns(population=pl.lit("service")),
                       cohort.with_columns(population=pl.lit("at_risk"))])  # fmt: skip
     both = both.with_columns(
-        pl.col("age").map_elements(age_band, return_dtype=pl.String, skip_nulls=False)
-        .alias("age_band"),
+        pl.col("age").map_elements(lambda a: age_band(a, role.policy.suppress),
+                                   return_dtype=pl.String, skip_nulls=False).alias("age_band"),
         pl.col("gender").map_elements(_gender_group, return_dtype=pl.String).alias("gender"),
     )  # fmt: skip
     policy = role.policy
-    populations = ["service", "at_risk"]
-    pyramid = suppress(
-        both.group_by("population", "age_band", "gender").agg(pl.col("cases").sum()),
-        ["population", "age_band", "gender"], "cases", policy,
-        {"population": populations, "age_band": list(AGE_BAND_LABELS),
-         "gender": list(GENDER_GROUPS)},
-    )  # fmt: skip
+    bands = PUBLIC_BANDS if policy.suppress else FINE_BANDS
+    ages = {"age_band": list(bands), "gender": list(GENDER_GROUPS)}
     service_counts = dict(cases.group_by("ethnicity").agg(pl.col("cases").sum()).iter_rows())
     folding = group_small_ethnicities(
         {**dict.fromkeys(cohort["ethnicity"].to_list(), 0), **service_counts}, policy.threshold
     )
-    shown = both.with_columns(pl.col("ethnicity").replace_strict(folding).alias("ethnicity"))
-    ethnicity = suppress(
-        shown.group_by("population", "ethnicity").agg(pl.col("cases").sum()),
-        ["population", "ethnicity"], "cases", policy, {"population": populations},
-    )  # fmt: skip
+    both = both.with_columns(pl.col("ethnicity").replace_strict(folding).alias("ethnicity"))
+    categories = {"ethnicity": sorted(set(folding.values()))}
+    pyramids, ethnicities = [], []
+    for population in ("service", "at_risk"):  # two different counts: protected one by one
+        part = both.filter(pl.col("population") == population)
+        pyramids.append(suppress(
+            part.group_by("age_band", "gender").agg(pl.col("cases").sum()),
+            ["age_band", "gender"], "cases", policy, ages,
+        ).with_columns(population=pl.lit(population)))  # fmt: skip
+        ethnicities.append(suppress(
+            part.group_by("ethnicity").agg(pl.col("cases").sum()),
+            ["ethnicity"], "cases", policy, categories,
+        ).with_columns(population=pl.lit(population)))  # fmt: skip
+    pyramid = pl.concat(pyramids).select("population", "age_band", "gender", "cases",
+                                         "suppressed", "reason")  # fmt: skip
+    ethnicity = pl.concat(ethnicities).select("population", "ethnicity", "cases", "suppressed",
+                                              "reason")  # fmt: skip
     return pyramid, ethnicity
 
 

@@ -74,17 +74,25 @@ AGE_BAND_LABELS: dict[str, str] = {
     "16_17": "16-17",
     "18_plus": "18 and over",
     "not_known": "Not known",
+    "under_12": "Under 12",
+    "16_plus": "16 and over",
 }
+# Public (suppressed) views use wider bands at the ends, where an area's numbers are small.
+PUBLIC_AGE_BANDS: dict[str, str] = {"under_10": "under_12", "10_11": "under_12",
+                                    "16_17": "16_plus", "18_plus": "16_plus"}  # fmt: skip
+FINE_BANDS = ("under_10", "10_11", "12_13", "14_15", "16_17", "18_plus", "not_known")
+PUBLIC_BANDS = ("under_12", "12_13", "14_15", "16_plus", "not_known")
 GENDER_GROUPS: dict[str, str] = {"female": "Female", "male": "Male", "other": "Other or not known"}
 
 
-def age_band(age: int | None) -> str:
-    """The band a whole age in years falls in (bands are fixed so tables line up)."""
+def age_band(age: int | None, public: bool = False) -> str:
+    """The band a whole age in years falls in (bands are fixed so tables line up); ``public``
+    gives the wider bands of suppressed views."""
     if age is None:
         return "not_known"
     for band, (low, high) in AGE_BANDS.items():
         if low <= age <= high:
-            return band
+            return PUBLIC_AGE_BANDS.get(band, band) if public else band
     raise ValueError(f"age {age} is negative")
 
 

@@ -10,8 +10,8 @@ from dashboard.charts import ChartContext
 from dashboard.services_charts import coverage_funnel, ethnicity_figure, pyramid_figure, shares
 from dashboard.services_tables import briefing_rows, coverage_table
 from domain.disclosure import OPEN, PUBLIC, suppress
-from domain.services import COVERAGE_FLAGS, coverage, coverage_curve
 from domain.hotspots import FLAG_MARKERS
+from domain.services import COVERAGE_FLAGS, coverage, coverage_curve
 
 CONTEXT = ChartContext("Synthetic test data", date(2026, 10, 31))
 LABELS = {"service": "Taken on by TR", "at_risk": "Children at risk"}

@@ -174,9 +174,12 @@ def test_area_committee_tables_are_protected_and_limited_to_their_area(cases):
     assert not shown.is_between(1, 4).any()
     assert table["suppressed"].any()
     assert not open_lead["suppressed"].any()
-    assert open_lead.filter((pl.col("month") == "2024-02") & (pl.col("service") == "Total"))[
-        "cases"
-    ].item() == 3
+    assert (
+        open_lead.filter((pl.col("month") == "2024-02") & (pl.col("service") == "Total"))[
+            "cases"
+        ].item()
+        == 3
+    )
 
 
 def test_coverage_counts_children_at_risk_against_children_in_a_service(small_store):
@@ -208,8 +211,18 @@ def test_public_atoms_are_month_area_category_counts(cases):
         by_district = services.public_atoms(c, Scope(date(2024, 3, 1), date(2024, 3, 1)),
                                             "district")  # fmt: skip
     assert atoms.columns == ["month", "area", "category", "count"]
-    assert ("2024-01", places.a.ward_code, "services.trusted_relationships.new_cases", 2) in atoms.rows()
-    assert ("2024-02", places.b.ward_code, "services.trusted_relationships.new_cases", 1) in atoms.rows()
+    assert (
+        "2024-01",
+        places.a.ward_code,
+        "services.trusted_relationships.new_cases",
+        2,
+    ) in atoms.rows()
+    assert (
+        "2024-02",
+        places.b.ward_code,
+        "services.trusted_relationships.new_cases",
+        1,
+    ) in atoms.rows()
     assert "confidential" in by_district["area"].to_list()
 
 

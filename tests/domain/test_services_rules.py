@@ -27,7 +27,9 @@ def test_age_bands_cover_every_age():
 
 
 def test_ethnicity_keeps_the_services_words_and_folds_only_small_groups():
-    assert ethnicity_label("White & Asian") == ethnicity_label("White and Asian") == "White and Asian"
+    assert (
+        ethnicity_label("White & Asian") == ethnicity_label("White and Asian") == "White and Asian"
+    )
     assert broad_group("Roma Gypsy") == broad_group("Slovakian") == "White other"
     assert broad_group("Something new") == "Other ethnic group"
     folding = group_small_ethnicities(
@@ -36,14 +38,20 @@ def test_ethnicity_keeps_the_services_words_and_folds_only_small_groups():
     )  # fmt: skip
     assert folding["English British"] == "English British"
     assert folding["White & Asian"] == "White and Asian"  # 4 + 4 spelled two ways: 8, kept
-    assert folding["Black Caribbean"] == folding["African"] == (
-        "Black or Black British (small groups combined)"
+    assert (
+        folding["Black Caribbean"]
+        == folding["African"]
+        == ("Black or Black British (small groups combined)")
     )
     assert folding["Unknown"] == "Unknown"  # not-known stays as recorded
     order = display_order(list(set(folding.values())))
-    assert order.index("English British") < order.index("Eastern European") < order.index(
-        "White and Asian"
-    ) < order.index("Black or Black British (small groups combined)") < order.index("Unknown")
+    assert (
+        order.index("English British")
+        < order.index("Eastern European")
+        < order.index("White and Asian")
+        < order.index("Black or Black British (small groups combined)")
+        < order.index("Unknown")
+    )
 
 
 def frame(rows: list[tuple[str, int, int]]) -> pl.DataFrame:
