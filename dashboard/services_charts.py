@@ -17,7 +17,7 @@ from dashboard import theme
 from dashboard.charts import ChartContext, base_layout
 from dashboard.map_charts import FLAG_COLOURS
 from domain.disclosure import TOTAL
-from domain.services import AGE_BAND_LABELS, GENDER_GROUPS
+from domain.services import AGE_BAND_LABELS, AGE_ORDER, GENDER_GROUPS
 
 SERVICE_COLOURS = {
     "trusted_relationships": theme.DARK_BLUE,
@@ -64,7 +64,7 @@ def pyramid_figure(
     and unknown ages are left out of the drawing (they are in the table)."""
     data = shares(pyramid, ["age_band", "gender"])
     present = set(pyramid["age_band"].to_list())
-    bands = [b for b in AGE_BAND_LABELS if b in present and b != "not_known"]
+    bands = [b for b in AGE_ORDER if b in present and b != "not_known"]
     fig = make_subplots(rows=1, cols=2, shared_yaxes=True, horizontal_spacing=0.06,
                         subplot_titles=[labels["service"], labels["at_risk"]])  # fmt: skip
     peak = max([s for s in data["share"].to_list() if s is not None] + [10.0])

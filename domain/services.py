@@ -82,6 +82,8 @@ PUBLIC_AGE_BANDS: dict[str, str] = {"under_10": "under_12", "10_11": "under_12",
                                     "16_17": "16_plus", "18_plus": "16_plus"}  # fmt: skip
 FINE_BANDS = ("under_10", "10_11", "12_13", "14_15", "16_17", "18_plus", "not_known")
 PUBLIC_BANDS = ("under_12", "12_13", "14_15", "16_plus", "not_known")
+AGE_ORDER = ("under_10", "under_12", "10_11", "12_13", "14_15", "16_17", "16_plus", "18_plus",
+             "not_known")  # fmt: skip
 GENDER_GROUPS: dict[str, str] = {"female": "Female", "male": "Male", "other": "Other or not known"}
 
 

@@ -45,6 +45,14 @@ def test_pyramid_puts_females_left_males_right_and_leaves_hidden_cells_as_gaps()
     assert fig.layout.yaxis.type == "category"
 
 
+def test_pyramid_orders_public_bands_youngest_first():
+    rows = [("service", band, "female", 10) for band in ("16_plus", "under_12", "14_15")]
+    frame = pl.DataFrame(rows, schema=["population", "age_band", "gender", "cases"], orient="row")
+    table = suppress(frame, ["population", "age_band", "gender"], "cases", OPEN)
+    fig = pyramid_figure(table, LABELS, "Age", CONTEXT)
+    assert list(fig.data[0].y) == ["Under 12", "14-15", "16 and over"]
+
+
 def test_ethnicity_figure_draws_both_groups_in_the_given_order():
     frame = pl.DataFrame({"population": ["service", "service", "at_risk", "at_risk"],
                           "ethnicity": ["English British", "Pakistani"] * 2,
