@@ -96,6 +96,7 @@ def pyramid_figure(
         automargin=True,
         tickformat="",
     )  # "10-11" must not be read as a date
+    fig.update_yaxes(title={"text": "Age (years)", "standoff": 14}, row=1, col=1)
     fig.update_yaxes(title=None, row=1, col=2)
     fig.update_layout(barmode="relative", bargap=0.1, hovermode="closest")
     return fig

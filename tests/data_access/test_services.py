@@ -63,6 +63,17 @@ def test_demo_reproduces_appendix_f_at_the_reports_date(demo_export):
                                            "breaking_the_cycle"}  # fmt: skip
 
 
+def test_demo_group_work_reached_84_young_people_in_july_to_september_2020(demo_engine):
+    scope = Scope(date(2020, 7, 1), date(2020, 9, 1))
+    with demo_engine.connect() as connection:
+        group = services.case_counts(connection, scope, ("service",), "new_cases",
+                                     delivery="group_work")  # fmt: skip
+        by_provider = services.case_counts(connection, scope, ("provider",), "new_cases",
+                                           ["trusted_relationships"], None)  # fmt: skip
+    assert group.rows() == [("trusted_relationships", 84)]
+    assert set(by_provider["provider"]) <= {"barnardos", "james", "emerge", "project_6", "ymca"}
+
+
 def test_demo_caseloads_carry_on_after_the_report(demo_export):
     last = demo_export.filter(pl.col("month") == "2026-10")
     open_now = dict(last.group_by("service").agg(pl.col("open_cases").sum()).iter_rows())
