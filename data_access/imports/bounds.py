@@ -52,9 +52,9 @@ def _add_years(day: date, years: int) -> date:
 def range_text(column) -> str:  # noqa: ANN001 - formats.Column
     """The range in words, for the data dictionary."""
     if column.kind == "int":
+        if column.years_ahead and column.maximum is None:  # a year: no thousands separator
+            return f"{column.minimum} to this year + {column.years_ahead}"
         low = "" if column.minimum is None else f"{column.minimum:,}"
-        if column.years_ahead and column.maximum is None:
-            return f"{low} to this year + {column.years_ahead}"
         high = "" if column.maximum is None else f"{column.maximum:,}"
         if not low and not high:
             return f"{STORE_INT_MIN:,} to {STORE_INT_MAX:,} (what the store holds)"
