@@ -181,8 +181,7 @@ KINDS: dict[str, ImportKind] = {
                    tuple(PROVIDERS)),
             Column("started_on", "date", True, "Date the case was opened (allocated).", "2026-09-14"),
             Column("closed_on", "date", False, "Date the case was closed (blank while open).", ""),
-            Column("age", "int", True, "Age in whole years when the case started (0 to 25).", "14",
-                   minimum=0, maximum=25),
+            Column("age", "int", True, "Age in whole years when the case started (0 to 25).", "14"),
             Column("gender", "code", True, "Gender as recorded.", "female", tuple(GENDERS)),
             Column("ethnicity", "text", False, "Ethnicity in the service's own words (blank: "
                    "not recorded).", "English British", max_length=40),
