@@ -22,6 +22,7 @@ from dashboard.release_charts import (
     release_stacked,
     release_table,
 )
+from dashboard.services_charts import SERVICE_COLOURS
 from domain.formatting import format_change, format_count
 from domain.mapdata import map_table
 from domain.release_space import (
@@ -35,6 +36,7 @@ from domain.release_space import (
     years,
 )
 from domain.roles import RoleScope
+from domain.services import SERVICE_SHORT
 from domain.vocab import EXPLOITATION_TYPES, PLACEMENT_TYPES, RISK_LEVELS
 from geo import boundaries
 
@@ -128,6 +130,7 @@ def overview(role: RoleScope) -> None:
             delta=None if change is None else f"{change} on the 12 months before",
             delta_color="inverse", border=True,
         )  # fmt: skip
+    _services_headline(role, place, name, end, before, current, previous)
     legend()
     frame = pl.concat([by_level, totals]).with_columns(pl.col("category").replace(ALL, "Total"))
     ui.chart_with_numbers(
@@ -136,6 +139,69 @@ def overview(role: RoleScope) -> None:
                         "Children at risk (month end)", cache.chart_context()),
         release_table(frame, RISK_LEVELS), "children-at-risk-by-level", "overview-cohort",
     )  # fmt: skip
+
+
+def _services_headline(role: RoleScope, place: list, name: str, end: date, before: date | None,
+                       current: Period, previous: Period) -> None:  # fmt: skip
+    """Children in a service at the month end and cases taken on in the latest 12 months."""
+    st.subheader(f"Services: children being helped at the end of {end:%B %Y}, {name}")
+    ends = [(end, end)] + ([(before, before)] if before else [])
+    open_cells = release_cache.cells(role, "service_open_cases", place, ends)
+    now, then = _value(open_cells, period_start=end), None
+    if before:
+        then = _value(open_cells, period_start=before)
+    years_ = [(previous.start, previous.end), (current.start, current.end)]
+    new_cells = release_cache.cells(role, "service_new_cases", place, years_)
+    new_now = _value(new_cells, period_start=current.start)
+    new_then = _value(new_cells, period_start=previous.start)
+    left, right = st.columns(2)
+    change = _change(now, then)
+    left.metric("Children in a service (month end)", format_count(now),
+                delta=None if change is None else f"{change} on end of {before:%b %Y}",
+                delta_color="normal" if change and change != "no change" else "off", border=True)  # fmt: skip
+    change = _change(new_now, new_then)
+    right.metric(f"Cases taken on, {current.label()}", format_count(new_now),
+                 delta=None if change is None else f"{change} on the 12 months before",
+                 delta_color="off", border=True)  # fmt: skip
+    st.caption("Trusted Relationships, Turnaround, SFAYC and Breaking the Cycle: one-to-one "
+               "casework (cases whose address is withheld are not in the public release).")  # fmt: skip
+
+
+def services(role: RoleScope) -> None:
+    """Caseloads by service: children in a service at month ends, cases taken on by quarter."""
+    ui.page_header(
+        "Services",
+        "Who Trusted Relationships, Turnaround, Supporting Families against Youth Crime (SFAYC) "
+        "and Breaking the Cycle are helping: children in each service at month ends and cases "
+        "taken on each financial quarter.",
+    )
+    month = release_cache.release().release_month
+    with st.sidebar:
+        level, code, name = _place_picker(role, "services-public-place", wards=True)
+    ui.audit_filters("Services", {"place": code})
+    public_note("caseloads at month ends and by financial quarter")
+    st.caption("Who the services reach (age, gender, ethnicity) and the coverage map are shown "
+               "in closed meetings only: at area level they would reveal individual children.")  # fmt: skip
+    place, context = [(level, code)], cache.chart_context()
+    for key, spans, x_title, title, y_title in (
+        ("service_open_cases", [(p.start, p.end) for p in month_ends(month)], "Month end",
+         f"Children in a service at month ends, {name}", "Children (month end)"),
+        ("service_new_cases", [(q.start, q.end) for q in financial_quarters(month)],
+         "Financial quarter", f"Service cases taken on each quarter, {name}", "Cases per quarter"),
+    ):  # fmt: skip
+        totals = release_cache.cells(role, key, place, spans)
+        if level == "ward":
+            figure = release_bars(totals, title, y_title, context, theme.DARK_BLUE, x_title)
+            ui.chart_with_numbers(figure, release_table(totals), key, f"services-public-{key}")
+            continue
+        parts = release_cache.cells(role, key, place, spans, "service")
+        frame = pl.concat([parts, totals.with_columns(pl.col("category").replace(ALL, "Total"))])
+        ui.chart_with_numbers(
+            release_stacked(frame, SERVICE_SHORT, SERVICE_COLOURS, title, y_title, context,
+                            x_title),
+            release_table(frame, SERVICE_SHORT), key, f"services-public-{key}",
+        )  # fmt: skip
+    legend()
 
 
 def _period_options(measure: str, month: date) -> list[Period]:

@@ -11,6 +11,7 @@ from sqlalchemy import Connection
 from data_access import queries
 from data_access.release.read import current_release, public_cells
 from domain.briefing_figures import BriefingFigures, BriefingPeriod, Figure, Headline
+from domain.disclosure import TOTAL
 from domain.release_space import ALL, DISTRICT_CODE, MEASURES, financial_quarters, month_ends, years
 from domain.roles import AccessDenied, RoleScope
 from domain.vocab import RISK_LEVELS
@@ -74,6 +75,7 @@ def briefing_figures(connection: Connection, role: RoleScope, area_code: str) ->
         connection, role, "referrals", [("ward", w) for w in wards["code"]], [current]
     )
     quarters = [(q.start, q.end) for q in financial_quarters(month)]
+    services = services_table(connection, role, area, district, (month, month), current)
     area_name = (
         queries.area_committees(connection).filter(pl.col("code") == area_code)["name"].item()
     )
@@ -96,4 +98,34 @@ def briefing_figures(connection: Connection, role: RoleScope, area_code: str) ->
             pl.col("category").replace(ALL, "Total")
         ),
         actions=queries.action_status(connection, header.data_as_of),
+        services=services,
     )
+
+
+def services_table(
+    connection: Connection,
+    role: RoleScope,
+    area: tuple[str, str],
+    district: tuple[str, str],
+    month_end: tuple,
+    year: tuple,
+) -> pl.DataFrame:
+    """The services slide's table from release cells: children in each service at the release
+    month end and cases taken on in its 12 months, for the area and the district. Columns
+    ``measure, geo (area | Total), service, cases, suppressed`` with a Total service."""
+    parts = []
+    for measure, key, span in (("open_cases", "service_open_cases", month_end),
+                               ("new_cases", "service_new_cases", year)):  # fmt: skip
+        cells = pl.concat([
+            public_cells(connection, role, key, [area, district], [span], "service"),
+            public_cells(connection, role, key, [area, district], [span]),
+        ])  # fmt: skip
+        parts.append(cells.select(
+            pl.lit(measure).alias("measure"),
+            pl.when(pl.col("geography_level") == "area").then(pl.lit("area"))
+            .otherwise(pl.lit(TOTAL)).alias("geo"),
+            pl.col("category").replace(ALL, TOTAL).alias("service"),
+            pl.col("value").alias("cases"),
+            pl.col("value").is_null().alias("suppressed"),
+        ))  # fmt: skip
+    return pl.concat(parts)

@@ -10,7 +10,7 @@ cells listed here, so the protection can be checked over everything it shows at 
 * Geography: district -> 5 Area Committee areas -> 30 wards (2004). Postcode districts cut across
   wards, so they are not in the public tier.
 * Breakdowns: each measure's total for every geography x period; its categories (exploitation
-  type, placement type, risk level) only for the district and the areas.
+  type, placement type, risk level, service) only for the district and the areas.
 
 Atoms are the unknowns of the attacker: for measures that add up over months, (month, ward,
 category); for the others, (period, ward, category), each period with its own unknowns.
@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from domain.months import add_months, month_label
+from domain.services import SERVICES
 from domain.vocab import EXPLOITATION_TYPES, PLACEMENT_TYPES, RISK_LEVELS
 
 ALL = "all"
@@ -63,6 +64,14 @@ MEASURES: dict[str, MeasureSpec] = {
     "missing_children": MeasureSpec(
         "missing_children", "Children who went missing", "children", None, {},
         month_end=False, adds_over_months=False, adds_over_categories=False,
+    ),
+    "service_open_cases": MeasureSpec(
+        "service_open_cases", "Children in a service (open cases at month end)", "children",
+        "service", SERVICES, month_end=True, adds_over_months=False,
+    ),
+    "service_new_cases": MeasureSpec(
+        "service_new_cases", "Service cases taken on", "cases", "service", SERVICES,
+        month_end=False, adds_over_months=True,
     ),
 }  # fmt: skip
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
-from dashboard import cache, charts, public_views, theme, ui
+from dashboard import cache, charts, public_views, services_blocks, theme, ui
 from dashboard.tables import split_table, suppressed_wide
 from data_access.sql import Scope
 from domain.disclosure import TOTAL
@@ -106,6 +106,8 @@ st.caption(
     )
 )
 
+services_blocks.overview_headline(role, month, area, area_name)
+
 cells, totals = split_table(cohort, "month", "risk_level", "children")
 figure = charts.breakdown_chart(
     cells,
@@ -123,6 +125,8 @@ ui.chart_with_numbers(
     suppressed_wide(cohort, "month", "risk_level", "children", RISK_LEVELS),
     "children-at-risk-by-level",
     "overview-cohort",
+    area_code=area,
+    period=(add_months(month, -23), month),
 )
 
 strategic_actions()

@@ -15,7 +15,7 @@ import polars as pl
 from sqlalchemy import Connection, and_, select
 
 from data_access import models as m
-from data_access import queries
+from data_access import queries, services
 from data_access.sql import Scope, read_frame
 from domain.months import add_months
 from domain.release_space import ALL, AtomKey, Period
@@ -118,11 +118,39 @@ def cohort_atoms(connection: Connection, periods: Iterable[Period]) -> Atoms:
     }
 
 
+def _service_atoms(connection: Connection, periods: Iterable[Period], measure: str) -> Atoms:
+    periods = list(periods)
+    start, end = _span(periods)
+    frame = services.case_counts(
+        connection, Scope(start, end, vintage=VINTAGE), ("month", "ward_code", "service"), measure
+    ).filter(pl.col("ward_code").is_not_null())
+    wanted = {p.start for p in periods}
+    key = f"service_{measure}"
+    return {
+        (key, _month(mo), _month(mo), ward, service): int(n)
+        for mo, ward, service, n in frame.iter_rows()
+        if measure == "new_cases" or _month(mo) in wanted
+    }
+
+
+def service_open_atoms(connection: Connection, periods: Iterable[Period]) -> Atoms:
+    """Children with a one-to-one service case open at each month end, by (ward, service).
+    Cases whose address is withheld have no ward and are not in the release."""
+    return _service_atoms(connection, periods, "open_cases")
+
+
+def service_new_atoms(connection: Connection, periods: Iterable[Period]) -> Atoms:
+    """One-to-one service cases taken on, by (month, ward, service)."""
+    return _service_atoms(connection, periods, "new_cases")
+
+
 ATOM_FUNCTIONS: dict[str, Callable[[Connection, Iterable[Period]], Atoms]] = {
     "children_at_risk": cohort_atoms,
     "referrals": referral_atoms,
     "missing_episodes": missing_episode_atoms,
     "missing_children": missing_children_atoms,
+    "service_open_cases": service_open_atoms,
+    "service_new_cases": service_new_atoms,
 }
 
 
