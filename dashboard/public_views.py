@@ -133,11 +133,12 @@ def overview(role: RoleScope) -> None:
     _services_headline(role, place, name, end, before, current, previous)
     legend()
     frame = pl.concat([by_level, totals]).with_columns(pl.col("category").replace(ALL, "Total"))
-    ui.chart_with_numbers(
+    _numbers(
         release_stacked(frame, RISK_LEVELS, theme.RISK_LEVEL_COLOURS,
                         f"Children at risk at month ends by risk level, {name}",
                         "Children at risk (month end)", cache.chart_context()),
         release_table(frame, RISK_LEVELS), "children-at-risk-by-level", "overview-cohort",
+        role, level, name, ends,
     )  # fmt: skip
 
 
@@ -192,16 +193,29 @@ def services(role: RoleScope) -> None:
         totals = release_cache.cells(role, key, place, spans)
         if level == "ward":
             figure = release_bars(totals, title, y_title, context, theme.DARK_BLUE, x_title)
-            ui.chart_with_numbers(figure, release_table(totals), key, f"services-public-{key}")
+            _numbers(figure, release_table(totals), key, f"services-public-{key}", role, level,
+                     name, spans)  # fmt: skip
             continue
         parts = release_cache.cells(role, key, place, spans, "service")
         frame = pl.concat([parts, totals.with_columns(pl.col("category").replace(ALL, "Total"))])
-        ui.chart_with_numbers(
+        _numbers(
             release_stacked(frame, SERVICE_SHORT, SERVICE_COLOURS, title, y_title, context,
                             x_title),
-            release_table(frame, SERVICE_SHORT), key, f"services-public-{key}",
+            release_table(frame, SERVICE_SHORT), key, f"services-public-{key}", role, level,
+            name, spans,
         )  # fmt: skip
     legend()
+
+
+def _numbers(figure, table: pl.DataFrame, stem: str, key: str, role: RoleScope,  # noqa: ANN001
+             level: str, name: str, spans: list) -> None:  # fmt: skip
+    """The chart and its table with a download that names its place and periods."""
+    ui.chart_with_numbers(
+        figure, table, stem, key,
+        area_code=role.area_code if level in ("area", "ward") else None,
+        period=(min(s for s, _ in spans), max(e for _, e in spans)),
+        filters={"Ward": name} if level == "ward" else None,
+    )  # fmt: skip
 
 
 def _period_options(measure: str, month: date) -> list[Period]:
@@ -274,11 +288,12 @@ def map_view(role: RoleScope) -> None:
         spans = [(p.start, p.end) for p in
                  (financial_quarters(month) if quarterly else month_ends(month))]  # fmt: skip
         series = release_cache.cells(role, measure, [("ward", pick)], spans)
-        ui.chart_with_numbers(
+        _numbers(
             release_bars(series, f"{spec.label}, {names[pick]} ward",
                          f"{spec.unit.capitalize()}", cache.chart_context(),
                          x_title="Financial quarter" if quarterly else "Month end"),
-            release_table(series), f"ward-{pick}", "map-public-trend",
+            release_table(series), f"ward-{pick}", "map-public-trend", role, "ward",
+            names[pick], spans,
         )  # fmt: skip
 
 
@@ -305,13 +320,14 @@ def trends(role: RoleScope) -> None:
         if level == "ward":  # categories are published for the district and areas only
             figure = release_bars(totals, title.split(" by ")[0] + f", {name}", y_title, context,
                                   theme.DARK_BLUE, x_title)  # fmt: skip
-            ui.chart_with_numbers(figure, release_table(totals), key, f"trends-public-{key}")
+            _numbers(figure, release_table(totals), key, f"trends-public-{key}", role, level,
+                     name, spans)  # fmt: skip
             return
         parts = release_cache.cells(role, measure, place, spans, MEASURES[measure].breakdown)
         frame = pl.concat([parts, totals.with_columns(pl.col("category").replace(ALL, "Total"))])
-        ui.chart_with_numbers(
+        _numbers(
             release_stacked(frame, labels, colours, title, y_title, context, x_title),
-            release_table(frame, labels), key, f"trends-public-{key}",
+            release_table(frame, labels), key, f"trends-public-{key}", role, level, name, spans,
         )  # fmt: skip
 
     st.header("Missing episodes")
@@ -319,10 +335,11 @@ def trends(role: RoleScope) -> None:
             "Financial quarter", f"Missing episodes each quarter by placement type, {name}",
             "Episodes per quarter", "missing-episodes")  # fmt: skip
     missing = release_cache.cells(role, "missing_children", place, quarters)
-    ui.chart_with_numbers(
+    _numbers(
         release_bars(missing, f"Children who went missing each quarter, {name}",
                      "Children per quarter", context, theme.DARK_PINK),
-        release_table(missing), "children-missing", "trends-public-children-missing",
+        release_table(missing), "children-missing", "trends-public-children-missing", role,
+        level, name, quarters,
     )  # fmt: skip
     st.caption("Each child is counted once in a quarter, in the ward of their first episode.")
     st.header("Referrals")

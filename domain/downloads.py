@@ -43,8 +43,8 @@ def disclosure_status(role: str, threshold: int) -> str:
     """The disclosure line for a role ('c' for Area Committees, a warning for the others)."""
     if role == "area_committee":
         return (
-            f"Area Committee disclosure control: counts 1–{threshold - 1} and cells that would "
-            "reveal them shown as c"
+            f"Public release (jointly protected): counts 1–{threshold - 1} and cells that would "
+            "reveal them, in any combination of public views, shown as c"
         )
     if role == "mace":
         return "Not suppressed: MACE members only. Confidential; do not publish or forward"

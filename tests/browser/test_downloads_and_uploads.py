@@ -40,19 +40,17 @@ def test_an_area_committee_download_says_what_it_is_and_is_audited(server, brows
         assert page.get_by_role("button", name="Download as CSV").count() == 0
     finally:
         page.close()
-    assert name.startswith("missing-episodes-by-placement-bradford-south-") and name.endswith(
-        ".csv"
-    )
+    assert name.startswith("missing-episodes-bradford-south-") and name.endswith(".csv")
     lines = text.splitlines()
     assert lines[0].startswith(
-        "# Title: Missing episodes each month by placement type, Bradford South"
+        "# Title: Missing episodes each quarter by placement type, Bradford South"
     )
     assert "# Area: Bradford South" in lines
     assert any(line.startswith("# Period: ") for line in lines)
-    assert "# Disclosure: Area Committee disclosure control: counts 1–4 and cells that would reveal them shown as c" in lines  # fmt: skip
+    assert "# Disclosure: Public release (jointly protected): counts 1–4 and cells that would reveal them, in any combination of public views, shown as c" in lines  # fmt: skip
     assert any(line.startswith("# Synthetic demo data") for line in lines)
     header = next(line for line in lines if not line.startswith("#"))
-    assert header.startswith("Month")
+    assert header.startswith("Period")
     with engine.connect() as c:
         events = audit.events(c)
     assert name in events.filter(events["action"] == "export")["page"].to_list()

@@ -24,6 +24,7 @@ from data_access.export import write_exports
 from data_access.imports import ImportRefused, commit, validate
 from data_access.sql import Scope
 from domain.roles import AccessDenied, RoleScope
+from domain.services import SERVICES
 from tests.conftest import Places
 
 TODAY = date(2026, 11, 25)
@@ -97,17 +98,20 @@ def test_export_writes_services_by_month_with_exactly_its_columns(demo_db_url, t
                                      "breaking_the_cycle"}  # fmt: skip
 
 
-def test_publication_export_hides_small_counts(demo_db_url, tmp_path):
+def test_publication_export_protects_service_counts(demo_db_url, tmp_path):
+    """The publication is the public release: service caseloads are in it, protected jointly
+    with everything else (tests/data_access/test_release_attack.py attacks them too)."""
     from data_access.engine import make_engine
 
     with make_engine(demo_db_url).connect() as connection:
         write_exports(connection, tmp_path, for_publication=True)
-    frame = pl.read_csv(tmp_path / "services_by_month.csv", infer_schema_length=0)
-    assert frame.columns == ["month", "ward_code", "service", "new_cases", "open_cases"]
-    for column in ("new_cases", "open_cases"):
-        shown = frame.filter(pl.col(column) != "c")[column].cast(pl.Int64)
+    frame = pl.read_csv(tmp_path / "release.csv", infer_schema_length=0)
+    for measure in ("service_open_cases", "service_new_cases"):
+        cells = frame.filter(pl.col("measure") == measure)
+        assert set(cells["category"]) == {"all", *SERVICES}
+        shown = cells.filter(pl.col("status") != "c")["value"].cast(pl.Int64)
         assert not shown.is_between(1, 4).any()
-        assert (frame[column] == "c").any()
+        assert (cells["status"] == "c").any()
 
 
 def _case(child: int, service: str, started: date, closed: date | None, place, **extra) -> dict:  # noqa: ANN001
@@ -164,26 +168,20 @@ def test_new_and_open_cases_by_month(cases):
     assert in_area.rows() == [("2024-01", 2), ("2024-02", 1)]  # withheld address: no area
 
 
-def test_area_committee_tables_are_protected_and_limited_to_their_area(cases):
+def test_area_committee_gets_services_only_from_the_release(cases):
     engine, places = cases
     area = places.a.area_committee_code
     role = RoleScope("area_committee", area)
     scope = Scope(date(2024, 1, 1), date(2024, 3, 1), area_code=area)
     with engine.connect() as c:
-        table = services.caseload_table(c, role, scope, "open_cases")
+        with pytest.raises(AccessDenied, match="public release"):  # release cells only
+            services.caseload_table(c, role, scope, "open_cases")
         open_lead = services.caseload_table(c, RoleScope("strategic_lead"), scope, "open_cases")
-        with pytest.raises(AccessDenied):
-            services.caseload_table(c, role, Scope(date(2024, 1, 1), date(2024, 3, 1),
-                                                   area_code=places.b.area_committee_code),
-                                    "open_cases")  # fmt: skip
         with pytest.raises(AccessDenied):
             services.coverage_counts(c, role, Scope(date(2024, 3, 1), date(2024, 3, 1)), "ward",
                                      [places.a.ward_code])  # fmt: skip
         with pytest.raises(AccessDenied):
             services.caseload_table(c, RoleScope("data_manager"), scope, "open_cases")
-    shown = table.filter(~pl.col("suppressed"))["cases"]
-    assert not shown.is_between(1, 4).any()
-    assert table["suppressed"].any()
     assert not open_lead["suppressed"].any()
     assert (
         open_lead.filter((pl.col("month") == "2024-02") & (pl.col("service") == "Total"))[

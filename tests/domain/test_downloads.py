@@ -39,8 +39,8 @@ def test_the_context_block_says_what_the_table_is():
         "# Area: Bradford South",
         "# Period: Nov 2025 to Oct 2026",
         "# Filters: Measure: Referrals; Risk level: =cmd|' /C calc'!A0",
-        "# Disclosure: Area Committee disclosure control: counts 1–4 and cells that would reveal "
-        "them shown as c",
+        "# Disclosure: Public release (jointly protected): counts 1–4 and cells that would reveal "
+        "them, in any combination of public views, shown as c",
         f"# {SYNTHETIC_LINE}",
     ]
 

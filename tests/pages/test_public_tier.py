@@ -123,6 +123,9 @@ def test_every_number_on_the_area_committee_pages_is_a_release_cell(app_env, are
     at = start(role, "pages/trends.py")
     checked += walk(at, "trends-public-place", allowed, "trends")
 
+    at = start(role, "pages/services.py")
+    checked += walk(at, "services-public-place", allowed, "services")
+
     at = start(role, "pages/briefing.py")
     for slide in range(6):
         at.session_state["briefing-slide"] = slide
