@@ -1,4 +1,4 @@
-"""The public tier's views of the Overview, Map and Trends pages (Area Committee role).
+"""The public tier's views of the Overview, Map, Trends and Services pages (Area Committee role).
 
 Every number is a cell of the current public release, and the widgets offer only the release's
 periods and places: the district, the member's own area and its wards; the 12 months to the
