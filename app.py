@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import cache, ui
+from dashboard import cache, live, ui
 from dashboard.auth import current_viewer
 
 st.set_page_config(
@@ -15,6 +15,7 @@ st.set_page_config(
 )
 
 cache.engine()  # first run on a fresh machine: creates the store and loads the demo data
+live.start_rerun()  # the store version for this rerun: part of every query cache key
 
 ALL_PAGES = {
     "overview": st.Page("pages/overview.py", title="Overview", icon=":material/dashboard:"),
@@ -59,6 +60,7 @@ st.session_state[ui.VIEWER_KEY] = viewer
 # Only the role's pages are registered, so any other page cannot be opened by URL either.
 page = st.navigation([ALL_PAGES[name] for name in viewer.scope.pages()])
 ui.mark_entrypoint()
+live.page_opened(page.title)
 ui.audit_page_view(viewer, page.title)
 page.run()
 ui.sidebar_footer()

@@ -16,6 +16,7 @@ import numpy as np
 from sqlalchemy import Connection, delete, insert, select
 
 from data_access import models as m
+from data_access import store_version
 from data_access.demo_mace import load_mace_demo
 from data_access.demo_plan import strategic_plan
 from data_access.reference import load_reference, postcodes_by_district
@@ -111,7 +112,8 @@ AGENCY_WEIGHTS = {
     "family": 3,
 }
 MONTHLY_EXIT_HAZARD = 0.105
-KEPT_ACROSS_RELOADS = frozenset({"alembic_version", "audit_event", "user_role"})
+# store_version only ever increases, so caches keyed by it never mistake new data for old.
+KEPT_ACROSS_RELOADS = frozenset({"alembic_version", "audit_event", "user_role", "store_version"})
 MONTHLY_LEVEL_CHANGE = 0.07
 
 
@@ -443,4 +445,5 @@ def load_demo(connection: Connection) -> dict[str, int]:
             {"key": "description", "value": f"Synthetic demo data, seed {SEED}"},
         ],
     )
+    store_version.bump(connection)
     return counts
