@@ -445,5 +445,19 @@ def load_demo(connection: Connection) -> dict[str, int]:
             {"key": "description", "value": f"Synthetic demo data, seed {SEED}"},
         ],
     )
+    _advance_id_sequences(connection)
     store_version.bump(connection)
     return counts
+
+
+def _advance_id_sequences(connection: Connection) -> None:
+    """PostgreSQL: the demo writes its own ids, which leaves the id sequences at 1; move them past
+    the largest id so imports and MACE writes into a demo store get fresh ids."""
+    if connection.dialect.name != "postgresql":
+        return
+    for table in m.Base.metadata.sorted_tables:
+        if "id" in table.c and table.c.id.primary_key:
+            connection.exec_driver_sql(
+                f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), "  # noqa: S608 - names from the models
+                f"COALESCE((SELECT MAX(id) FROM {table.name}), 0) + 1, false)"
+            )

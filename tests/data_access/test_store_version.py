@@ -16,7 +16,7 @@ from data_access.engine import make_engine
 from data_access.imports import commit, validate
 from data_access.store import prepare_real_store, rebuild_demo
 from domain.roles import RoleScope, Viewer
-from tests.conftest import SHARED
+from tests.conftest import SHARED, fresh_postgres_database
 
 WARDS_2004 = SHARED / "geo" / "bradford-wards-2004.geojson"
 MEMBER = Viewer("chair@police.uk", RoleScope("mace"))
@@ -124,3 +124,22 @@ def test_pool_settings_come_from_the_environment(monkeypatch, tmp_path):
     monkeypatch.setenv("DASHBOARD_DB_POOL_SIZE", "lots")
     with pytest.raises(ValueError, match="DASHBOARD_DB_POOL_SIZE must be a whole number"):
         pool_settings()
+
+
+def test_a_demo_store_on_postgresql_takes_new_rows_from_imports_and_meetings(monkeypatch):
+    """The demo writes its own ids; PostgreSQL's sequences must then start past them."""
+    monkeypatch.setenv("DASHBOARD_PSEUDONYM_KEY", "store-version-test-key-0123456789")
+    with fresh_postgres_database() as url:
+        engine = make_engine(url)
+        rebuild_demo(engine)
+        start = version(engine)
+        with engine.begin() as connection:
+            location = mace_writes.add_location(connection, MEMBER, "hotel", "Hotel B", "BD1 1AA")
+        referral = (
+            "source_id,child_id,referred_on,referring_agency,exploitation_type,outcome,postcode\n"
+            "NEW-1,NEWCHILD-1,2026-10-05,police,cce,early_help,BD5 0AA\n"
+        )
+        result = commit(engine, validate(referral.encode(), "r.csv", "referrals"), "dm@x.uk")
+        assert location > 1 and result.inserted == 1
+        assert version(engine) == start + 2
+        engine.dispose()
