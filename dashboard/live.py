@@ -62,15 +62,30 @@ def _read_stamp() -> Stamp:
     return Stamp(version, changed_at, time.time())
 
 
+RUN_ATTRIBUTE = "_dashboard_store_stamp"
+
+
+def _run_holder() -> object | None:
+    """An object Streamlit makes afresh for every script run, fragment runs included (the run's
+    fragment coordinator, made in ``ScriptRunContext.reset``); None outside a run, or on a
+    Streamlit without it (then the session keeps the stamp app.py read for the run)."""
+    ctx = get_script_run_ctx(suppress_warning=True)
+    return None if ctx is None else getattr(ctx, "parallel_coordinator", None)
+
+
 def _in_script_run() -> bool:
     return get_script_run_ctx(suppress_warning=True) is not None
 
 
 def start_rerun() -> Stamp:
-    """Read the store version for this rerun (one primary-key read). app.py calls it first on every
-    full rerun; :func:`live_fragment` calls it on each of a fragment's own reruns."""
+    """Read the store version for this run (one primary-key read). app.py calls it first thing on
+    every full rerun; later calls in the same run use what it read."""
     stamp = _read_stamp()
-    st.session_state[STAMP_KEY] = stamp
+    holder = _run_holder()
+    if holder is not None:
+        setattr(holder, RUN_ATTRIBUTE, stamp)
+    if _in_script_run():
+        st.session_state[STAMP_KEY] = stamp
     return stamp
 
 
@@ -83,10 +98,16 @@ def page_opened(page_title: str) -> None:
 
 
 def current_stamp() -> Stamp:
-    """The stamp read at the start of this rerun (read now outside a Streamlit run)."""
+    """The stamp of this run: read once per run however the run started (a full rerun through
+    app.py, a live fragment on its timer, a page run on its own in AppTest); read afresh on every
+    call outside a Streamlit run."""
     if not _in_script_run():
         return _read_stamp()
-    stamp = st.session_state.get(STAMP_KEY)
+    holder = _run_holder()
+    if holder is None:  # fallback: the read app.py made at the start of this rerun
+        stamp = st.session_state.get(STAMP_KEY)
+        return stamp if stamp is not None else start_rerun()
+    stamp = getattr(holder, RUN_ATTRIBUTE, None)
     return stamp if stamp is not None else start_rerun()
 
 
@@ -132,18 +153,10 @@ def versioned(*, max_entries: int, show_spinner: bool | str = True, ttl: str = Q
 
 
 def live_fragment(function: Callable[..., None]) -> Callable[..., None]:
-    """``st.fragment`` that re-runs every :func:`refresh_seconds` and reads the store version at
-    the start of each of its own reruns. Keep forms outside it, so what a member is typing is
-    never redrawn under them."""
-
-    @functools.wraps(function)
-    def body(*args: Any, **kwargs: Any) -> None:
-        ctx = get_script_run_ctx(suppress_warning=True)
-        if ctx is not None and ctx.fragment_ids_this_run:  # a rerun of this fragment alone
-            start_rerun()
-        function(*args, **kwargs)
-
-    return st.fragment(run_every=refresh_seconds())(body)
+    """``st.fragment`` that re-runs every :func:`refresh_seconds`; each of its own runs reads the
+    store version once (see :func:`current_stamp`). Keep forms outside it, so what a member is
+    typing is never redrawn under them."""
+    return st.fragment(run_every=refresh_seconds())(function)
 
 
 # ---------------------------------------------------------------- what changed since you looked

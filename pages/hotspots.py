@@ -96,7 +96,7 @@ def worse_now() -> None:
     for row in worse.iter_rows(named=True):
         mark = (
             f"**{row[live.MARK_COLUMN]}** since you opened this page: "
-            if row[live.MARK_COLUMN]
+            if row.get(live.MARK_COLUMN)
             else ""
         )
         st.error(
