@@ -214,8 +214,9 @@ def mark_all_seen(page: str) -> None:
     st.session_state.setdefault(BASELINES_KEY, {}).pop(page, None)
 
 
-def status_line(page: str, marked: int) -> None:
-    """One line under a live block: how fresh it is and what changed, with a way to clear marks."""
+def status_line(page: str, marked: int, key: str = "top") -> None:
+    """One line by a live block: how fresh it is and what changed, with a way to clear the
+    page's marks (``key`` tells apart two such lines on one page)."""
     stamp = current_stamp()
     every = refresh_seconds()
     changed = ""
@@ -225,13 +226,13 @@ def status_line(page: str, marked: int) -> None:
     checked = f"checked {time.strftime('%H:%M:%S', time.localtime(stamp.read_at))}"
     refresh = f"Live: updates every {every:g} s ({checked})." if every else f"Updated {checked}."
     marks = (
-        f" **{marked:,} row(s) new or changed since you opened this page**, marked in the first "
-        "column."
+        f' **{marked:,} row(s) new or changed since you opened this page**, marked "New" or '
+        '"Changed".'
         if marked
         else " Nothing has changed since you opened this page."
     )
     left, right = st.columns([5, 1], vertical_alignment="center")
     left.caption(refresh + changed + marks)
-    if marked and right.button("Mark all as seen", key=f"live-seen-{page}"):
+    if marked and right.button("Mark all as seen", key=f"live-seen-{page}-{key}"):
         mark_all_seen(page)
         st.rerun(scope="fragment")

@@ -80,6 +80,17 @@ def places_shown() -> pl.DataFrame:
     return places
 
 
+def marked_locations() -> pl.DataFrame:
+    """The filtered locations as a table, marked where new or changed since the member looked."""
+    return live.mark_changes(PAGE, "locations", places_shown().select(
+        "id", pl.col("name").alias("Location"), pl.col("type_label").alias("Type"),
+        pl.col("status").replace_strict(LOCATION_STATUSES).alias("Status"),
+        pl.col("ward").alias("Ward"), pl.col("postcode_sector").alias("Postcode sector"),
+        pl.col("first_reported").alias("First reported"), pl.col("last_reviewed").alias("Last reviewed"),
+        pl.col("linked_children").alias("Linked children"), pl.col("disruption").fill_null("").alias("Disruption actions"),
+    ), ["id"]).drop("id")  # fmt: skip
+
+
 def drawn_from(flagged: pl.DataFrame, places: pl.DataFrame) -> int:
     """A fingerprint of what the charts show, to tell when they are out of date."""
     return hash((tuple(flagged.rows()), tuple(places.select("id", "status", "lat", "lon").rows())))
@@ -120,8 +131,8 @@ def worse_now() -> None:
                 icon="🔄")  # fmt: skip
         if st.button("Redraw the charts", key="hot-redraw"):
             st.rerun(scope="app")
-    with status:
-        live.status_line(PAGE, live.count_marked(worse))
+    with status:  # counts the alerts and the locations table further down
+        live.status_line(PAGE, live.count_marked(worse) + live.count_marked(marked_locations()))
 
 
 flagged = flagged_areas()
@@ -167,17 +178,10 @@ st.caption(
 @live.live_fragment
 def locations_table() -> None:
     """The locations table, re-read every few seconds with what changed since the member looked."""
-    shown = places_shown()
-    st.subheader(f"Locations of concern ({shown.height:,} shown)")
-    table = live.mark_changes(PAGE, "locations", shown.select(
-        "id", pl.col("name").alias("Location"), pl.col("type_label").alias("Type"),
-        pl.col("status").replace_strict(LOCATION_STATUSES).alias("Status"),
-        pl.col("ward").alias("Ward"), pl.col("postcode_sector").alias("Postcode sector"),
-        pl.col("first_reported").alias("First reported"), pl.col("last_reviewed").alias("Last reviewed"),
-        pl.col("linked_children").alias("Linked children"), pl.col("disruption").fill_null("").alias("Disruption actions"),
-    ), ["id"]).drop("id")  # fmt: skip
+    table = marked_locations()
+    st.subheader(f"Locations of concern ({table.height:,} shown)")
     ui.show_table(table)
-    live.status_line(f"{PAGE} locations", live.count_marked(table))
+    live.status_line(PAGE, live.count_marked(table), key="locations")
 
 
 locations_table()
