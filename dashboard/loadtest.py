@@ -32,6 +32,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from domain.roles import PAGES_BY_ROLE
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -40,12 +42,15 @@ CHROMIUM_ARGS = [
     "--no-first-run",
     "--disable-background-networking",
 ]
-ROLE_PAGES = {  # demo role label -> the sidebar titles of its pages (domain.roles.PAGES_BY_ROLE)
-    "MACE member": ["Overview", "Map", "Trends", "Strategic objectives", "Area briefing",
-                    "Hot spots (MACE)", "MACE meeting", "Case list (MACE)"],
-    "Strategic lead": ["Overview", "Map", "Trends", "Strategic objectives", "Area briefing"],
-    "Area Committee: Bradford South": ["Overview", "Map", "Trends", "Strategic objectives",
-                                       "Area briefing"],
+PAGE_TITLES = {  # page name (domain.roles) -> its sidebar title (app.py)
+    "overview": "Overview", "map": "Map", "trends": "Trends", "objectives": "Strategic objectives",
+    "services": "Services", "briefing": "Area briefing", "hotspots": "Hot spots (MACE)",
+    "meeting": "MACE meeting", "cases": "Case list (MACE)", "data": "Data", "audit": "Audit log",
+}  # fmt: skip
+ROLE_PAGES = {  # demo role label -> the sidebar titles of every page of the role
+    label: [PAGE_TITLES[name] for name in PAGES_BY_ROLE[role]]
+    for label, role in (("MACE member", "mace"), ("Strategic lead", "strategic_lead"),
+                        ("Area Committee: Bradford South", "area_committee"))
 }  # fmt: skip
 SCRIPT_STATE = (
     "document.querySelector('[data-testid=stApp]')?.getAttribute('data-test-script-state')"
