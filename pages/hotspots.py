@@ -150,6 +150,12 @@ st.plotly_chart(
     ),
     theme=None, key="hot-funnel",
 )  # fmt: skip
+ui.download_table(
+    flagged.select([c for c in flagged.columns if c not in ("district_rate",)]),
+    f"{MEASURES[measure]} per 10,000 children aged 0-17 by {GEOGRAPHIES[geography].lower()[:-1]}, {period}",
+    f"hot-spots {measure} by {geography}", "hot-funnel", period=(add_months(end, -11), end),
+    label="Download the rates and flags (CSV)",
+)  # fmt: skip
 
 flag_order = list(FLAG_LABELS)
 map_table = flagged.with_columns(
@@ -181,6 +187,12 @@ def locations_table() -> None:
     table = marked_locations()
     st.subheader(f"Locations of concern ({table.height:,} shown)")
     ui.show_table(table)
+    ui.download_table(
+        table.drop(live.MARK_COLUMN, strict=False), "Locations of concern",
+        "hot-spots locations of concern", "table-hot-spots-locations-of-concern",
+        filters={"Type": [LOCATION_TYPES[t][0] for t in types], "Status": [LOCATION_STATUSES[s] for s in statuses],
+                 "New since the last MACE only": new_only},
+    )  # fmt: skip
     live.status_line(PAGE, live.count_marked(table), key="locations")
 
 

@@ -39,11 +39,16 @@ def words(codes: str | None, labels: dict) -> str:
 
 
 def marked_table(
-    name: str, frame: pl.DataFrame, key: list[str], hidden: tuple[str, ...] = ()
-) -> int:
-    """Show a table with its "since you opened this page" marks; returns how many rows are marked."""
+    name: str, frame: pl.DataFrame, key: list[str], hidden: tuple[str, ...] = (),
+    download: str | None = None,
+) -> int:  # fmt: skip
+    """Show a table with its "since you opened this page" marks (and, with ``download``, the app's
+    CSV download of it without them); returns how many rows are marked."""
     marked = live.mark_changes(PAGE, name, frame, key).drop(hidden)
     ui.show_table(marked)
+    if download:
+        ui.download_table(frame.drop(hidden), download, f"mace {download.lower()}",
+                          f"table-meeting-{name}", filters={"Meeting": f"{held_on:%-d %B %Y}"})  # fmt: skip
     return live.count_marked(marked)
 
 
@@ -61,7 +66,7 @@ def what_changed(held_on: date) -> None:
         pl.col("ward").alias("Ward"),
         pl.col("agencies").map_elements(lambda c: words(c, REFERRING_AGENCIES), return_dtype=pl.String).alias("Agencies involved"),
         pl.col("assessed_on").alias("Assessed significant on"),
-    ), ["Child (pseudonymous id)", "Assessed significant on"])  # fmt: skip
+    ), ["Child (pseudonymous id)", "Assessed significant on"], download="New children at significant risk")  # fmt: skip
 
     st.subheader(
         f"New locations ({view.new_locations.height}) and escalated locations "
@@ -78,21 +83,21 @@ def what_changed(held_on: date) -> None:
         pl.col("location_type").replace_strict({k: v[0] for k, v in LOCATION_TYPES.items()}).alias("Type"),
         pl.col("status").replace_strict(LOCATION_STATUSES).alias("Status"), pl.col("ward").alias("Ward"),
         pl.col("first_reported").alias("First reported"), pl.col("linked_children").alias("Linked children"),
-    ), ["id", "Change"], hidden=("id",))  # fmt: skip
+    ), ["id", "Change"], hidden=("id",), download="New and escalated locations")  # fmt: skip
 
     st.subheader(f"Cases with blockages ({view.blocked_cases.height})")
     marked += marked_table("blocked", view.blocked_cases.select(
         pl.col("id").alias("Case no."), pl.col("pseudo_id").alias("Child (pseudonymous id)"),
         pl.col("blockage").alias("Blockage"), pl.col("opened_on").alias("Flagged on"),
         pl.col("days_open").alias("Days open"),
-    ), ["Case no."])  # fmt: skip
+    ), ["Case no."], download="Cases with blockages")  # fmt: skip
 
     st.subheader(f"Actions agreed at the last meeting ({view.last_actions.height})")
     marked += marked_table("last-actions", view.last_actions.select(
         "id", pl.col("description").alias("Action"), pl.coalesce("location", "case").alias("On"),
         pl.col("owner_agency").alias("Owner"), pl.col("due_on").alias("Due"),
         pl.col("status").str.to_titlecase().alias("Status"),
-    ), ["id"], hidden=("id",))  # fmt: skip
+    ), ["id"], hidden=("id",), download="Actions agreed at the last meeting")  # fmt: skip
 
     agreed = cache.actions_agreed_at(role, held_on)
     st.subheader(f"Recorded at this meeting: actions ({agreed.height})")
