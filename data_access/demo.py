@@ -17,6 +17,7 @@ from sqlalchemy import Connection, delete, insert, select
 
 from data_access import models as m
 from data_access.demo_mace import load_mace_demo
+from data_access.demo_measures import load_measures_demo
 from data_access.demo_plan import strategic_plan
 from data_access.reference import load_reference, postcodes_by_district
 from domain.months import add_months, month_end, months_between
@@ -443,4 +444,5 @@ def load_demo(connection: Connection) -> dict[str, int]:
             {"key": "description", "value": f"Synthetic demo data, seed {SEED}"},
         ],
     )
+    counts |= load_measures_demo(connection, np.random.default_rng(SEED + 15), DATA_AS_OF)
     return counts

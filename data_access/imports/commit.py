@@ -10,6 +10,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from data_access import audit
 from data_access import models as m
+from data_access.imports.commit_measures import MEASURE_LOADERS
 from data_access.imports.personal import pseudonymise
 from data_access.imports.report import CommitResult, ImportRefused, Report
 from data_access.reference import ensure_reference, postcode_record
@@ -266,4 +267,5 @@ LOADERS = {
     "locations_of_concern": _load_location,
     "action_updates": _load_action_update,
     "population": _load_population,
+    **MEASURE_LOADERS,
 }
