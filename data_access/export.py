@@ -8,6 +8,7 @@ import polars as pl
 from sqlalchemy import Connection
 
 from data_access import queries
+from data_access.export_measures import measure_export_frames
 from data_access.sql import Scope
 from domain.csv_safe import to_safe_csv
 
@@ -32,6 +33,7 @@ def export_frames(connection: Connection, vintage: str = "2004") -> dict[str, pl
             frames[filename] = queries.referral_counts(connection, scope, by)
         else:
             frames[filename] = queries.missing_counts(connection, scope, by)
+    frames |= measure_export_frames(connection, vintage)  # education, MSHT, investigations
     return frames
 
 

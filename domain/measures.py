@@ -59,18 +59,6 @@ DISRUPTION_TYPES: dict[str, str] = {
     "licensing": "Licensing actions (premises, taxis)",
 }
 
-# Which pages show each strategic objective's effect (objective number → page file, label).
-MEASURE_LINKS: dict[int, tuple[tuple[str, str], ...]] = {
-    1: (
-        ("pages/education.py", "Education: children missing education, home educated"),
-        ("pages/msht.py", "Modern slavery: offences, NRM referrals, intelligence"),
-    ),
-    5: (
-        ("pages/disrupt.py", "Disrupt and prosecute: investigations and disruption"),
-        ("pages/msht.py", "Modern slavery: intelligence submissions"),
-    ),
-}
-
 
 def pct_change(before: float | None, after: float | None) -> float | None:
     """Per cent change from ``before`` to ``after`` (12 → 24 is +100%, never +50%)."""

@@ -80,6 +80,19 @@ METRIC_UNITS: dict[str, str] = {
 
 COVID_LOCKDOWN = date(2020, 3, 23)
 
+# The measures that show each strategic objective's effect, linked from its card so a lead reads
+# action and outcome together: objective number → (page file, link text).
+OBJECTIVE_MEASURES: dict[int, tuple[tuple[str, str], ...]] = {
+    1: (
+        ("pages/education.py", "Education: children missing education, home educated"),
+        ("pages/msht.py", "Modern slavery: offences, NRM referrals, intelligence"),
+    ),
+    5: (
+        ("pages/disrupt.py", "Disrupt and prosecute: investigations, orders, arrests"),
+        ("pages/msht.py", "Modern slavery: partnership-intelligence submissions"),
+    ),
+}
+
 STRATEGIC_OBJECTIVES: dict[int, tuple[str, tuple[str, ...]]] = {
     1: (
         "Identify and understand the nature and scale",

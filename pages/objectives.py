@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 import polars as pl
 import streamlit as st
@@ -11,7 +12,7 @@ from dashboard import cache, charts, theme, ui
 from dashboard.tables import wide_table
 from domain.formatting import format_count
 from domain.objectives import objective_summary, quarter_ends, quarter_label, status_label
-from domain.vocab import RAG_MARKERS, RAG_STATUSES
+from domain.vocab import OBJECTIVE_MEASURES, RAG_MARKERS, RAG_STATUSES
 
 ui.page_header(
     "Strategic objectives",
@@ -42,6 +43,9 @@ for row_start in (0, 3):
                 min(1.0, card["mean_progress"] / 100),
                 text=f"Average progress {card['mean_progress']:.0f}%",
             )
+            for path, label in OBJECTIVE_MEASURES.get(card["objective_number"], ()):
+                if Path(path).stem in ui.role().pages():
+                    st.page_link(path, label=label, icon=":material/insights:")
 
 st.header("Actions")
 with st.sidebar:
