@@ -24,7 +24,9 @@ def month_range(key: str, first: date, default_months: int = 60) -> tuple[date, 
 
 def table_with_csv(frame: pl.DataFrame, file_stem: str, key: str, caption: str = "") -> None:
     """A table and its CSV download (escaped for spreadsheets, audited like every export)."""
-    st.dataframe(frame, hide_index=True)
+    numbers = {name: st.column_config.NumberColumn(format="localized")
+               for name, dtype in frame.schema.items() if dtype.is_integer()}  # fmt: skip
+    st.dataframe(frame, hide_index=True, column_config=numbers)
     if caption:
         st.caption(caption)
     file_name = f"{file_stem}-{cache.data_as_of():%Y-%m-%d}.csv"

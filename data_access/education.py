@@ -18,7 +18,6 @@ from data_access.measure_sql import (
     protected_series,
 )
 from data_access.sql import Scope, in_scope, read_frame
-from domain.disclosure import TOTAL
 from domain.roles import RoleScope
 
 
@@ -116,15 +115,12 @@ def by_ward(
     """One measure by ward: CME over the scope's months, EHE at the scope's last month end."""
     if measure == "ehe_registered":
         at_end = Scope(scope.end, scope.end, scope.vintage, scope.area_code, scope.ward_code)
-        raw = ehe_counts(connection, at_end, ("ward_code",))
-        return protected_by_ward(connection, role, at_end, raw, ward_codes)
+        raw = ehe_counts(connection, at_end, ("month", "ward_code"))
+        return protected_by_ward(connection, role, at_end, raw, ward_codes, flow=False)
     column = "referrals" if measure == "cme_referrals" else "found"
-    raw = cme_counts(connection, scope, ("ward_code",)).select(
-        "ward_code", pl.col(column).alias("value")
-    )
-    total = series(connection, role, scope, measure).filter(pl.col("month") == TOTAL)
-    return protected_by_ward(connection, role, scope, raw, ward_codes,
-                             total_hidden=bool(total["suppressed"].any()))  # fmt: skip
+    raw = cme_counts(connection, scope, ("month", "ward_code"))
+    return protected_by_ward(connection, role, scope,
+                             raw.select("month", "ward_code", pl.col(column).alias("value")), ward_codes)  # fmt: skip
 
 
 def release_atoms(connection: Connection, scope: Scope) -> pl.DataFrame:

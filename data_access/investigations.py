@@ -149,7 +149,9 @@ def case_table(connection: Connection, role: RoleScope, month: date) -> pl.DataF
     rows = _at_month_ends(connection, Scope(month, month))
     return rows.select("investigation", "opened_on", "updated_on", "stage", "pipeline",
                        "cps_lawyer_allocated", "victim_disclosure", "suspects", "suspects_charged",
-                       "indictments", "victims_engaged").sort("stage", "investigation")  # fmt: skip
+                       "indictments", "victims_engaged").sort(
+        pl.col("pipeline").replace_strict({c: i for i, c in enumerate(PIPELINE_STAGES)}, default=99),
+        "investigation")  # fmt: skip
 
 
 def disruption_counts(connection: Connection, scope: Scope, by: tuple[str, ...]) -> pl.DataFrame:

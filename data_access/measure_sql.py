@@ -82,11 +82,19 @@ def full_months(frame: pl.DataFrame, scope: Scope) -> pl.DataFrame:
 def protected_series(
     connection: Connection, role: RoleScope, scope: Scope, series: pl.DataFrame
 ) -> pl.DataFrame:
-    """A monthly series under the viewer's disclosure policy: ``month``, ``value`` (null where
-    hidden), ``suppressed``, plus the scope's ``Total`` row (hidden if it would give one away)."""
+    """A monthly series under the viewer's policy: ``month``, ``value`` (null where hidden),
+    ``suppressed``.
+
+    Each month is its own count and no total over the months is published: a year total is shown
+    only when none of its months is hidden (:func:`domain.measures.period_totals`), and a
+    by-ward total only when no month of the period is (:func:`protected_by_ward`). So exactly
+    the months from 1 to 4 are hidden, the same months whatever range is on screen.
+    """
     authorise_aggregate(connection, role, scope)
-    return suppress(
-        series, ["month"], "value", role.policy, {"month": month_labels(scope.start, scope.end)}
+    full = series.select("month", "value")
+    hidden = pl.col("value").map_elements(role.policy.hides, return_dtype=pl.Boolean)
+    return full.with_columns(hidden.fill_null(False).alias("suppressed")).with_columns(
+        pl.when(pl.col("suppressed")).then(None).otherwise(pl.col("value")).alias("value")
     )
 
 
@@ -98,22 +106,29 @@ def protected_by_ward(
     connection: Connection,
     role: RoleScope,
     scope: Scope,
-    frame: pl.DataFrame,
+    monthly: pl.DataFrame,
     ward_codes: Sequence[str],
-    total_hidden: bool = False,
+    flow: bool = True,
 ) -> pl.DataFrame:
-    """Values by ward (``ward_code``, ``value``) under the viewer's policy, with a Total row.
+    """Totals over the scope's months by ward (from ``month``, ``ward_code``, ``value``) under
+    the viewer's policy, with a Total row.
 
-    ``total_hidden`` forces the Total hidden when the same number is hidden elsewhere on the
-    page (a monthly series' total over the same months), so it cannot be read here instead.
+    For counts of events (``flow``) a ward's period total would give away a month hidden in that
+    ward's own monthly series (total minus the months shown), and the Total a month hidden in the
+    area's series: so those cells are hidden too, and the usual secondary suppression protects
+    them. A month-end count (EHE) is one month: nothing more is needed.
     """
     authorise_aggregate(connection, role, scope, ("ward_code",))
-    known = frame.filter(pl.col("ward_code").is_in(list(ward_codes)))
-    return suppress(
-        known.select("ward_code", "value"),
-        ["ward_code"],
-        "value",
-        role.policy,
-        {"ward_code": list(ward_codes)},
-        force_hidden=[(TOTAL,)] if total_hidden else (),
-    )
+    known = monthly.filter(pl.col("ward_code").is_in(list(ward_codes)))
+    forced: list[tuple[str, ...]] = []
+    if role.policy.suppress and flow:
+        small = known.filter(
+            pl.col("value").map_elements(role.policy.hides, return_dtype=pl.Boolean)
+        )
+        forced = [(code,) for code in small["ward_code"].unique().to_list()]
+        area = known.group_by("month").agg(pl.col("value").sum())
+        if area["value"].map_elements(role.policy.hides, return_dtype=pl.Boolean).any():
+            forced.append((TOTAL,))
+    totals = known.group_by("ward_code").agg(pl.col("value").sum())
+    return suppress(totals, ["ward_code"], "value", role.policy, {"ward_code": list(ward_codes)},
+                    force_hidden=forced)  # fmt: skip

@@ -14,8 +14,7 @@ from data_access import models as m
 from data_access.access import authorise_aggregate
 from data_access.measure_sql import dated_counts, full_months, protected_by_ward, protected_series
 from data_access.sql import Scope, in_scope
-from domain.disclosure import TOTAL
-from domain.measures import MSHT_MEASURES, SIX_WEEKS, window_counts
+from domain.measures import MSHT_MEASURES, ONE_DAY, SIX_WEEKS, partial_month_counts, window_counts
 from domain.roles import RoleScope
 
 
@@ -35,12 +34,12 @@ def by_ward(
     connection: Connection, role: RoleScope, scope: Scope, measure: str, ward_codes: Sequence[str]
 ) -> pl.DataFrame:
     """One measure by ward over the scope's months, under the viewer's policy."""
-    raw = msht_counts(connection, scope, ("ward_code", "measure")).filter(
+    raw = msht_counts(connection, scope, ("month", "ward_code", "measure")).filter(
         pl.col("measure") == measure
     )
-    total = series(connection, role, scope, measure).filter(pl.col("month") == TOTAL)
-    return protected_by_ward(connection, role, scope, raw.select("ward_code", "value"), ward_codes,
-                             total_hidden=bool(total["suppressed"].any()))  # fmt: skip
+    return protected_by_ward(
+        connection, role, scope, raw.select("month", "ward_code", "value"), ward_codes
+    )
 
 
 def six_week_change(
@@ -71,8 +70,17 @@ def six_week_change(
     )  # fmt: skip
     days = [row[0] for row in connection.execute(statement)]
     previous, current = window_counts(days, end)
+    if not role.policy.suppress:
+        return previous, current
+    # Months are published too: a window's part-month is its count minus the whole months in it,
+    # so a window is hidden when that part (or the window itself) is from 1 to 4.
     hides = role.policy.hides
-    return (None if hides(previous) else previous, None if hides(current) else current)
+    shown = []
+    for count, (first, last) in ((previous, (end - 2 * SIX_WEEKS + ONE_DAY, end - SIX_WEEKS)),
+                                 (current, (end - SIX_WEEKS + ONE_DAY, end))):  # fmt: skip
+        parts = partial_month_counts(days, first, last)
+        shown.append(None if hides(count) or any(hides(n) for n in parts) else count)
+    return shown[0], shown[1]
 
 
 def release_atoms(connection: Connection, scope: Scope) -> pl.DataFrame:

@@ -16,6 +16,7 @@ from domain.months import add_months, month_end, parse_month
 
 REPORT_DATE = date(2020, 9, 30)  # the Area Committee report's "as at" date
 SIX_WEEKS = timedelta(weeks=6)
+ONE_DAY = timedelta(days=1)
 
 EDUCATION_MEASURES: dict[str, str] = {
     "cme_referrals": "Children missing education referred to the LA",
@@ -123,6 +124,18 @@ def window_counts(
         elif previous_start <= day < current_start:
             previous += 1
     return previous, current
+
+
+def partial_month_counts(days: Iterable[date], first: date, last: date) -> list[int]:
+    """Counts of ``days`` in the parts of months that ``first``..``last`` only partly covers
+    (what subtracting the published whole months from the window's count would reveal)."""
+    chosen = [d for d in days if first <= d <= last]
+    parts = []
+    for month in {d.replace(day=1) for d in (first, last)}:
+        whole = first <= month and month_end(month) <= last
+        if not whole:
+            parts.append(sum(1 for d in chosen if d.replace(day=1) == month))
+    return parts
 
 
 def stage_at_month_ends(updates: pl.DataFrame, months: list[date]) -> pl.DataFrame:

@@ -29,7 +29,7 @@ latest = cache.data_as_of().replace(day=1)
 with st.sidebar:
     month = st.selectbox("Month end", list(reversed(months_between(first, latest))),
                          format_func=month_label, key="disrupt-month")  # fmt: skip
-    start, end = measure_ui.month_range("disrupt-range", first)
+    start, end = measure_ui.month_range("disrupt-range", first, default_months=120)
 ui.audit_filters("Disrupt and prosecute", {"month": month, "start": start, "end": end})
 measure_ui.suppression_note()
 context = cache.chart_context()

@@ -30,7 +30,7 @@ if first is None:
 with st.sidebar:
     area = ui.area_filter("education-area")
     ward = ui.ward_filter("education-ward", area)
-    start, end = measure_ui.month_range("education-range", first)
+    start, end = measure_ui.month_range("education-range", first, default_months=120)
 ui.audit_filters("Education", {"area": area, "ward": ward, "start": start, "end": end})
 place = measure_ui.place_name(area, ward)
 measure_ui.suppression_note()

@@ -24,7 +24,7 @@ from domain.measures import (
     financial_year,
     pct_change,
 )
-from domain.months import add_months, month_label
+from domain.months import add_months, month_end, month_label, months_between
 
 ui.page_header(
     "Modern slavery and human trafficking",
@@ -38,7 +38,7 @@ first = cache.data_from()
 with st.sidebar:
     area = ui.area_filter("msht-area")
     ward = ui.ward_filter("msht-ward", area)
-    start, end = measure_ui.month_range("msht-range", first)
+    start, end = measure_ui.month_range("msht-range", first, default_months=120)
 ui.audit_filters("Modern slavery", {"area": area, "ward": ward, "start": start, "end": end})
 place = measure_ui.place_name(area, ward)
 measure_ui.suppression_note()
@@ -50,9 +50,9 @@ tables = {code: mcache.msht_series(role, history, code) for code in MSHT_MEASURE
 
 st.subheader(f"Partnership intelligence: the last six weeks against the six before, {place}")
 as_of = cache.data_as_of()
-window_end = st.date_input(
-    "Six weeks ending", value=as_of, min_value=date(first.year, first.month, 1) + 2 * SIX_WEEKS,
-    max_value=as_of, format="DD/MM/YYYY", key="msht-window-end",
+ends = [month_end(m) for m in reversed(months_between(first + 2 * SIX_WEEKS, as_of))]
+window_end = st.selectbox(
+    "Six weeks ending", ends, format_func=lambda d: f"{d:%-d %B %Y}", key="msht-window-end",
     help=f"The report compared the six weeks to {REPORT_DATE:%-d %B %Y} with the six before.",
 )  # fmt: skip
 previous, current = mcache.six_week_change(role, window_end, "intelligence_submissions", area)

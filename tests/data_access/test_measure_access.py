@@ -77,3 +77,31 @@ def test_release_atoms_are_raw_counts_by_month_ward_and_category(demo_engine):
     assert got["ehe_registered"] == 677 and got["investigations_live"] == 12
     assert got["investigations_pending_trial"] == 5
     assert atoms["count"].is_between(1, 4).any()  # unsuppressed: the release protects them
+
+
+def test_a_ward_or_area_total_never_gives_away_a_hidden_month(demo_engine):
+    """Total minus the months on screen would reveal a hidden month: such totals are hidden."""
+    checked = 0
+    with demo_engine.connect() as c:
+        wards = queries.wards(c).filter(pl.col("area_code") == "SOUTH")["code"].to_list()
+        for year in range(2019, 2026):
+            scope = Scope(date(year, 4, 1), date(year + 1, 3, 1), area_code="SOUTH")
+            for measure in ("nrm_child_referrals", "offences"):
+                table = msht.by_ward(c, SOUTH, scope, measure, wards)
+                area = msht.series(c, SOUTH, scope, measure)
+                for code in [*wards, "Total"]:
+                    shown = not table.filter(pl.col("ward_code") == code)["suppressed"].item()
+                    months = (
+                        area
+                        if code == "Total"
+                        else msht.series(
+                            c,
+                            SOUTH,
+                            Scope(scope.start, scope.end, area_code="SOUTH", ward_code=code),
+                            measure,
+                        )
+                    )
+                    if shown:
+                        assert not months["suppressed"].any(), (year, measure, code)
+                        checked += 1
+    assert checked > 10  # some totals were shown, so the rule was exercised

@@ -10,6 +10,7 @@ from domain.measures import (
     academic_year,
     complete_years,
     financial_year,
+    partial_month_counts,
     pct_change,
     period_totals,
     pipeline_stage,
@@ -82,3 +83,9 @@ def test_pipeline_puts_live_cases_at_their_furthest_step():
     assert pipeline_stage("live", False, True) == "live_victim_disclosure"
     assert pipeline_stage("live", False, False) == "live_investigation"
     assert pipeline_stage("pending_trial", True, False) == "pending_trial"
+
+
+def test_partial_months_of_a_window_are_what_subtraction_would_reveal():
+    days = [date(2020, 8, 19), date(2020, 8, 20), date(2020, 8, 31), date(2020, 9, 5)]
+    assert partial_month_counts(days, date(2020, 8, 20), date(2020, 9, 30)) == [2]  # Sep is whole
+    assert sorted(partial_month_counts(days, date(2020, 7, 9), date(2020, 8, 19))) == [0, 1]

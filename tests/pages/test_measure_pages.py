@@ -52,7 +52,7 @@ def test_education_page_reproduces_the_report_for_2019_20(app_env):
 
 def test_msht_page_shows_the_report_window_as_plus_100_percent(app_env):
     at = as_role(RoleScope("strategic_lead"), "pages/msht.py")
-    at.date_input(key="msht-window-end").set_value(date(2020, 9, 30)).run()
+    at.selectbox(key="msht-window-end").set_value(date(2020, 9, 30)).run()
     assert not at.exception
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["Six weeks to 30 Sep 2020"] == "24"
