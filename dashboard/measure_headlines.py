@@ -24,13 +24,13 @@ def show(role: RoleScope, month: date, area: str | None) -> None:
     columns = st.columns(3)
     scope = Scope(add_months(month, -12), month, area_code=area)
     for column, (series, measure, title, page) in zip(columns, (
-        (mcache.education_series, "cme_referrals", "Children missing education referred", "pages/education.py"),
-        (mcache.msht_series, "offences", "Modern slavery offences recorded", "pages/msht.py"),
+        (mcache.education_series, "cme_referrals", "Missing education referrals", "pages/education.py"),
+        (mcache.msht_series, "offences", "Modern slavery offences", "pages/msht.py"),
     ), strict=False):  # fmt: skip
         frame = series(role, scope, measure).filter(pl.col("month") != TOTAL)
         headline = headline_measures(frame, month.strftime("%Y-%m"))
         column.metric(
-            f"{title} in {month_label(month)}", format_count(headline.current),
+            f"{title}, {month_label(month)}", format_count(headline.current),
             delta=None if headline.delta is None else
             f"{format_change(headline.delta, headline.pct)} vs 12-month average ({format_count(headline.average)})",
             delta_color="off", border=True,
@@ -40,7 +40,7 @@ def show(role: RoleScope, month: date, area: str | None) -> None:
     live = stages.filter(pl.col("stage").str.starts_with("live"))
     value = None if live["suppressed"].any() else int(live["investigations"].sum())
     columns[2].metric(
-        f"Non-recent CSE investigations live, end of {month_label(month)}", format_count(value),
-        help="Operation Dalesway, district-wide (not placed by ward).", border=True,
+        "Non-recent CSE investigations live", format_count(value), border=True,
+        help=f"At the end of {month_label(month)}: Operation Dalesway, district-wide (not placed by ward).",
     )  # fmt: skip
     columns[2].page_link("pages/disrupt.py", label="More on this", icon=":material/arrow_forward:")

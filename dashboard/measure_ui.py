@@ -2,14 +2,34 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 import polars as pl
 import streamlit as st
 
 from dashboard import cache, ui
+from dashboard.charts import ChartContext
 from domain.csv_safe import to_safe_csv
 from domain.months import add_months, month_label, months_between
+
+
+def chart_context() -> ChartContext:
+    """The shared chart context with only the Covid-19 lockdown marked: the other dates on the
+    timeline (the Philomena Protocol) are about missing children, not these measures."""
+    context = cache.chart_context()
+    return replace(context, events=tuple(e for e in context.events if "Covid" in e[1]))
+
+
+def mostly_hidden_note(frames: list[pl.DataFrame]) -> None:
+    """Say so when most months of a public series are hidden, and where to look instead."""
+    months = pl.concat([f.select("suppressed") for f in frames]) if frames else None
+    if months is not None and months.height and months["suppressed"].mean() > 0.5:
+        st.info(
+            "Most months are hidden for this area because the numbers are small. Choose **Whole "
+            "district (totals)** in the sidebar, or read the yearly table below.",
+            icon="ℹ️",
+        )
 
 
 def month_range(key: str, first: date, default_months: int = 60) -> tuple[date, date]:

@@ -30,6 +30,12 @@ MSHT_MEASURES: dict[str, str] = {
     "intelligence_submissions": "Partnership-intelligence submissions (modern slavery)",
 }
 
+MSHT_SHORT: dict[str, str] = {  # table headings
+    "offences": "Offences",
+    "nrm_child_referrals": "NRM referrals (children)",
+    "intelligence_submissions": "Intelligence submissions",
+}
+
 # Exclusive stages of a non-recent CSE investigation (Operation Dalesway). "Live" is everything
 # not yet charged; within it, a CPS complex-case lawyer may be allocated, and victims may still be
 # at the disclosure stage (two flags on the live cases, not stages of their own).

@@ -84,12 +84,12 @@ COVID_LOCKDOWN = date(2020, 3, 23)
 # action and outcome together: objective number → (page file, link text).
 OBJECTIVE_MEASURES: dict[int, tuple[tuple[str, str], ...]] = {
     1: (
-        ("pages/education.py", "Education: children missing education, home educated"),
-        ("pages/msht.py", "Modern slavery: offences, NRM referrals, intelligence"),
+        ("pages/education.py", "Education: CME and home education"),
+        ("pages/msht.py", "Modern slavery: offences and referrals"),
     ),
     5: (
-        ("pages/disrupt.py", "Disrupt and prosecute: investigations, orders, arrests"),
-        ("pages/msht.py", "Modern slavery: partnership-intelligence submissions"),
+        ("pages/disrupt.py", "Investigations and disruption"),
+        ("pages/msht.py", "Modern slavery: intelligence"),
     ),
 }
 

@@ -32,7 +32,7 @@ with st.sidebar:
     start, end = measure_ui.month_range("disrupt-range", first, default_months=120)
 ui.audit_filters("Disrupt and prosecute", {"month": month, "start": start, "end": end})
 measure_ui.suppression_note()
-context = cache.chart_context()
+context = measure_ui.chart_context()
 
 st.header(f"Non-recent CSE investigations at {month_end(month):%-d %B %Y}")
 stages = mcache.pipeline_table(role, Scope(month, month))

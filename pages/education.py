@@ -5,7 +5,7 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
-from dashboard import cache, charts, measure_ui, ui
+from dashboard import charts, measure_ui, ui
 from dashboard import measures_cache as mcache
 from dashboard.measure_charts import MEASURE_COLOURS, january_chart
 from dashboard.measure_tables import value_of, ward_table, year_table
@@ -36,7 +36,7 @@ place = measure_ui.place_name(area, ward)
 measure_ui.suppression_note()
 
 history = Scope(max(add_months(start, -12), first), end, area_code=area, ward_code=ward)
-context = cache.chart_context()
+context = measure_ui.chart_context()
 shown_from = start.strftime("%Y-%m")
 referrals = mcache.education_series(role, history, "cme_referrals")
 found = mcache.education_series(role, history, "cme_whereabouts_found")

@@ -18,6 +18,7 @@ from domain.disclosure import TOTAL
 from domain.formatting import format_count
 from domain.measures import (
     MSHT_MEASURES,
+    MSHT_SHORT,
     REPORT_DATE,
     SIX_WEEKS,
     complete_years,
@@ -35,6 +36,8 @@ ui.page_header(
 )
 role = ui.role()
 first = cache.data_from()
+if role.role == "area_committee":
+    st.session_state.setdefault("msht-area", None)  # one area's monthly numbers are mostly small
 with st.sidebar:
     area = ui.area_filter("msht-area")
     ward = ui.ward_filter("msht-ward", area)
@@ -44,7 +47,7 @@ place = measure_ui.place_name(area, ward)
 measure_ui.suppression_note()
 
 history = Scope(max(add_months(start, -12), first), end, area_code=area, ward_code=ward)
-context = cache.chart_context()
+context = measure_ui.chart_context()
 shown_from = start.strftime("%Y-%m")
 tables = {code: mcache.msht_series(role, history, code) for code in MSHT_MEASURES}
 
@@ -72,6 +75,10 @@ st.caption(
 )
 
 in_range = pl.col("month") >= shown_from
+if role.policy.suppress:
+    measure_ui.mostly_hidden_note(
+        [t.filter(pl.col("month") >= shown_from) for t in tables.values()]
+    )
 for code, y_title in (("offences", "Offences per month"), ("nrm_child_referrals", "Referrals per month"),
                       ("intelligence_submissions", "Submissions per month")):  # fmt: skip
     months = tables[code].filter(pl.col("month") != TOTAL)
@@ -84,7 +91,7 @@ for code, y_title in (("offences", "Offences per month"), ("nrm_child_referrals"
 
 st.header("By financial year")
 measure_ui.table_with_csv(
-    year_table({MSHT_MEASURES[c]: tables[c] for c in MSHT_MEASURES}, "financial", "Financial year"),
+    year_table({MSHT_SHORT[c]: tables[c] for c in MSHT_MEASURES}, "financial", "Financial year"),
     "msht-by-financial-year", "msht-years",
     "Complete financial years (April to March) only; a year with a hidden month is hidden (c).",
 )  # fmt: skip
@@ -101,7 +108,7 @@ else:
     year_scope = Scope(year_start, add_months(year_start, 11), area_code=area)
     names = measure_ui.ward_names(area)
     measure_ui.table_with_csv(
-        ward_table({MSHT_MEASURES[c]: mcache.msht_by_ward(role, year_scope, c, tuple(names))
+        ward_table({MSHT_SHORT[c]: mcache.msht_by_ward(role, year_scope, c, tuple(names))
                     for c in MSHT_MEASURES}, names, "All these wards"),  # fmt: skip
         f"msht-by-ward-{chosen.replace('/', '-')}", "msht-wards",
         f"Financial year {chosen} ({month_label(year_scope.start)} to {month_label(year_scope.end)}). "

@@ -43,7 +43,10 @@ for row_start in (0, 3):
                 min(1.0, card["mean_progress"] / 100),
                 text=f"Average progress {card['mean_progress']:.0f}%",
             )
-            for path, label in OBJECTIVE_MEASURES.get(card["objective_number"], ()):
+            links = OBJECTIVE_MEASURES.get(card["objective_number"], ())
+            if links:
+                st.caption("Its effect:")
+            for path, label in links:
                 if Path(path).stem in ui.role().pages():
                     st.page_link(path, label=label, icon=":material/insights:")
 

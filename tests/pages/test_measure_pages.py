@@ -76,9 +76,9 @@ def test_disrupt_page_at_the_report_date(app_env):
 def test_overview_headlines_and_objective_links(app_env, demo_engine):
     at = as_role(RoleScope("strategic_lead"))
     labels = [m.label for m in at.metric]
-    assert "Children missing education referred in Oct 2026" in labels
-    assert "Modern slavery offences recorded in Oct 2026" in labels
-    live = next(m for m in at.metric if m.label.startswith("Non-recent CSE investigations live"))
+    assert "Missing education referrals, Oct 2026" in labels
+    assert "Modern slavery offences, Oct 2026" in labels
+    live = next(m for m in at.metric if m.label == "Non-recent CSE investigations live")
     with demo_engine.connect() as c:
         stages = investigations.stage_counts(c, Scope(date(2026, 10, 1), date(2026, 10, 1)))
     assert live.value == str(stages.filter(pl.col("stage") == "live")["investigations"].item())
