@@ -77,7 +77,15 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m data_access")
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("migrate", help="create or upgrade the schema (Alembic)")
-    commands.add_parser("load-demo", help="replace the store's contents with synthetic demo data")
+    demo = commands.add_parser(
+        "load-demo", help="replace the store's contents with synthetic demo data"
+    )
+    demo.add_argument(
+        "--scale",
+        type=float,
+        default=1.0,
+        help="multiply children and events (1: the calibrated demo; 0.05: sparse; 100: volume)",
+    )
     export = commands.add_parser("export", help="write the monthly aggregates as CSV")
     export.add_argument("--out", type=Path, required=True, help="folder to write the CSV files to")
     export.add_argument("--vintage", default="2004", help="ward set (default 2004)")
@@ -126,7 +134,7 @@ def main(argv: list[str] | None = None) -> int:
     elif args.command == "load-demo":
         from data_access.store import rebuild_demo
 
-        counts = rebuild_demo(engine)
+        counts = rebuild_demo(engine, args.scale)
         for table, rows in counts.items():
             print(f"{table:24s} {rows:>8,d} rows")
         print(f"Synthetic demo data loaded into {engine.url.render_as_string(hide_password=True)}")
