@@ -462,5 +462,5 @@ def load_demo(connection: Connection, scale: float = 1.0) -> dict[str, int]:
             {"key": "demo_scale", "value": f"{scale:g}"},
         ],
     )
-    counts |= load_measures_demo(connection, np.random.default_rng(SEED + 15), DATA_AS_OF)
+    counts |= load_measures_demo(connection, np.random.default_rng(SEED + 15), DATA_AS_OF, scale)
     return counts

@@ -262,10 +262,27 @@ def _dalesway() -> tuple[list[dict], list[dict]]:
     return investigations, updates
 
 
+def _scaled(rng: np.random.Generator, rows: list[dict], scale: float) -> list[dict]:
+    """Events at another demo scale: each kept with chance ``scale`` below 1, or repeated a
+    Poisson(``scale``) number of times above it (new source ids), so the shape is unchanged."""
+    if scale == 1.0:
+        return rows
+    out = []
+    for row in rows:
+        copies = int(rng.random() < scale) if scale < 1 else int(rng.poisson(scale))
+        for copy in range(copies):
+            out.append(
+                {**row, "source_id": f"{row['source_id']}-{copy}" if copy else row["source_id"]}
+            )
+    return out
+
+
 def load_measures_demo(
-    connection: Connection, rng: np.random.Generator, data_as_of: date
+    connection: Connection, rng: np.random.Generator, data_as_of: date, scale: float = 1.0
 ) -> dict[str, int]:
-    """Insert the demo records; returns row counts per table."""
+    """Insert the demo records; returns row counts per table. At a ``scale`` other than 1 the
+    events and EHE counts are scaled (the published figures then hold only at scale 1); the
+    Operation Dalesway cases are a hand-built set and stay as they are."""
     ward_codes = list(
         connection.execute(select(m.Ward.code).where(m.Ward.vintage == "2004")).scalars()
     )
@@ -273,14 +290,18 @@ def load_measures_demo(
     last_month = data_as_of.replace(day=1)
     investigations, updates = _dalesway()
     updates = [u for u in updates if u["updated_on"] <= data_as_of]
+    ehe = _ehe(rng, sorted(ward_codes), last_month)
+    if scale != 1.0:
+        ehe = [{**row, "registered": round(row["registered"] * scale)} for row in ehe]
     tables = [
-        (m.CmeReferral, _cme(rng, places, last_month)),
-        (m.EheCount, _ehe(rng, sorted(ward_codes), last_month)),
-        (m.MshtRecord, _msht(rng, places, data_as_of)),
-        (m.DisruptionActivity, _disruption(rng, places, data_as_of)),
+        (m.CmeReferral, _scaled(rng, _cme(rng, places, last_month), scale)),
+        (m.EheCount, ehe),
+        (m.MshtRecord, _scaled(rng, _msht(rng, places, data_as_of), scale)),
+        (m.DisruptionActivity, _scaled(rng, _disruption(rng, places, data_as_of), scale)),
         (m.Investigation, investigations),
         (m.InvestigationUpdate, updates),
     ]
     for model, rows in tables:
-        connection.execute(insert(model), rows)
+        for start in range(0, len(rows), 50_000):
+            connection.execute(insert(model), rows[start : start + 50_000])
     return {model.__tablename__: len(rows) for model, rows in tables}

@@ -107,3 +107,19 @@ def test_exports_have_the_documented_columns(demo_engine, tmp_path):
         r["stage"]: int(r["investigations"]) for r in stage_rows if r["month"] == "2020-09"
     }
     assert at_report["live"] == 12 and at_report["pending_trial"] == 5
+
+
+def test_other_demo_scales_thin_or_repeat_events_with_unique_ids():
+    import numpy as np
+
+    from data_access.demo_measures import _scaled
+
+    rows = [{"source_id": f"X-{i}", "v": i} for i in range(2000)]
+    rng = np.random.default_rng(1)
+    assert _scaled(rng, rows, 1.0) is rows
+    sparse = _scaled(rng, rows, 0.05)
+    assert 50 < len(sparse) < 160 and {r["source_id"] for r in sparse} <= {
+        r["source_id"] for r in rows
+    }
+    dense = _scaled(rng, rows, 3.0)
+    assert 5500 < len(dense) < 6500 and len({r["source_id"] for r in dense}) == len(dense)
