@@ -80,19 +80,6 @@ METRIC_UNITS: dict[str, str] = {
 
 COVID_LOCKDOWN = date(2020, 3, 23)
 
-# The measures that show each strategic objective's effect, linked from its card so a lead reads
-# action and outcome together: objective number → (page file, link text).
-OBJECTIVE_MEASURES: dict[int, tuple[tuple[str, str], ...]] = {
-    1: (
-        ("pages/education.py", "Education: CME and home education"),
-        ("pages/msht.py", "Modern slavery: offences and referrals"),
-    ),
-    5: (
-        ("pages/disrupt.py", "Investigations and disruption"),
-        ("pages/msht.py", "Modern slavery: intelligence"),
-    ),
-}
-
 STRATEGIC_OBJECTIVES: dict[int, tuple[str, tuple[str, ...]]] = {
     1: (
         "Identify and understand the nature and scale",
@@ -165,6 +152,15 @@ STRATEGIC_OBJECTIVES: dict[int, tuple[str, tuple[str, ...]]] = {
             "The voice of the child",
         ),
     ),
+}
+
+# The measures that show each objective's effect, as (link text, page name): the Strategic
+# objectives page links them from the objective's card, for the roles that may open the page
+# (the page's script is ``pages/<page name>.py``).
+OBJECTIVE_MEASURES: dict[int, tuple[tuple[str, str], ...]] = {
+    1: (("Education: missing and home educated", "education"), ("Modern slavery", "msht")),
+    2: (("Services and coverage", "services"),),
+    5: (("Disrupt and prosecute", "disrupt"), ("Modern slavery intelligence", "msht")),
 }
 
 GLOSSARY: dict[str, str] = {

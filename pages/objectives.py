@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 from datetime import date
-from pathlib import Path
 
 import polars as pl
 import streamlit as st
 
 from dashboard import cache, charts, theme, ui
+from dashboard.objective_links import objective_links
 from dashboard.tables import wide_table
 from domain.formatting import format_count
 from domain.objectives import objective_summary, quarter_ends, quarter_label, status_label
-from domain.vocab import OBJECTIVE_MEASURES, RAG_MARKERS, RAG_STATUSES
+from domain.vocab import RAG_MARKERS, RAG_STATUSES
 
 ui.page_header(
     "Strategic objectives",
@@ -43,12 +43,7 @@ for row_start in (0, 3):
                 min(1.0, card["mean_progress"] / 100),
                 text=f"Average progress {card['mean_progress']:.0f}%",
             )
-            links = OBJECTIVE_MEASURES.get(card["objective_number"], ())
-            if links:
-                st.caption("Its effect:")
-            for path, label in links:
-                if Path(path).stem in ui.role().pages():
-                    st.page_link(path, label=label, icon=":material/insights:")
+            objective_links(card["objective_number"], ui.role())
 
 st.header("Actions")
 with st.sidebar:
