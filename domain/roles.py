@@ -33,6 +33,7 @@ DASHBOARD_PAGES = (
     "msht",
     "disrupt",
     "objectives",
+    "services",
     "briefing",
 )
 PAGES_BY_ROLE: dict[str, tuple[str, ...]] = {

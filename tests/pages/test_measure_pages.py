@@ -85,4 +85,4 @@ def test_overview_headlines_and_objective_links(app_env, demo_engine):
     at.switch_page("pages/objectives.py").run()
     assert not at.exception
     links = [link.proto.page for link in at.get("page_link")]
-    assert links == ["education", "msht", "disrupt", "msht"]  # objective 1, then objective 5
+    assert links == ["education", "msht", "services", "disrupt", "msht"]  # objectives 1, 2, 5

@@ -1,7 +1,7 @@
 """education, modern slavery and investigations (issue 15)
 
 Revision ID: 0010
-Revises: 0005
+Revises: 0009
 Create Date: 2026-11-26 00:27:49.257278
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0010"
-down_revision = "0005"
+down_revision = "0009"
 branch_labels = None
 depends_on = None
 
