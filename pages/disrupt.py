@@ -101,7 +101,7 @@ if role.sees_cases:
         pl.col("stage").replace_strict(INVESTIGATION_STAGES).alias("Stage"),
         pl.col("pipeline").replace_strict(PIPELINE_STAGES).alias("Where it is"),
         pl.col("suspects").alias("Suspects"), pl.col("suspects_charged").alias("Charged"),
-        pl.col("indictments").alias("Indictments"), pl.col("victims_engaged").alias("Victims engaged"),
+        pl.col("indictments").cast(pl.String).fill_null("not yet known").alias("Indictments"), pl.col("victims_engaged").alias("Victims engaged"),
         pl.col("updated_on").alias("Last update"),
     )  # fmt: skip
     ui.show_table(cases)
