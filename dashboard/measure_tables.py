@@ -8,7 +8,7 @@ from collections.abc import Mapping
 import polars as pl
 
 from domain.disclosure import SUPPRESSED_MARK, TOTAL
-from domain.measures import period_totals
+from domain.measures import pct_change, period_totals
 
 
 def _marked(frame: pl.DataFrame, column: str, hidden: pl.Expr) -> pl.Expr:
@@ -80,6 +80,19 @@ def category_wide(
     return wide.select(
         pl.col(row).alias(row_label), *[pl.col(c).alias(labels[c]) for c in labels], TOTAL
     )
+
+
+def january_table(frame: pl.DataFrame) -> pl.DataFrame:
+    """Each January's count and its change on the January before ("c" where hidden)."""
+    data = frame.sort("month")
+    values = data["value"].to_list()
+    changes = [None] + [pct_change(a, b) for a, b in zip(values, values[1:], strict=False)]
+    table = pl.DataFrame({
+        "January": [m[:4] for m in data["month"].to_list()],
+        "Registered": values,
+        "Change on a year": ["" if c is None else f"{c:+.0f}%" for c in changes],
+    })  # fmt: skip
+    return table.with_columns(_marked(table, "Registered", pl.col("Registered").is_null()))
 
 
 def value_of(table: pl.DataFrame, where: Mapping[str, str], value: str) -> int | None:

@@ -104,9 +104,9 @@ if role.sees_cases:
         pl.col("indictments").cast(pl.String).fill_null("not yet known").alias("Indictments"), pl.col("victims_engaged").alias("Victims engaged"),
         pl.col("updated_on").alias("Last update"),
     )  # fmt: skip
-    ui.show_table(cases)
+    measure_ui.table_with_csv(cases, f"investigations-{label}-mace-only", "disrupt-cases")
     st.caption(
-        "Case-level detail is shown to MACE members only; it is never exported or cached for other roles."
+        "Case-level detail is for MACE members only: no other role's page, cache or export holds these rows."
     )
 
 st.header("Disruption activity")

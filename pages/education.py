@@ -8,7 +8,7 @@ import streamlit as st
 from dashboard import charts, measure_ui, ui
 from dashboard import measures_cache as mcache
 from dashboard.measure_charts import MEASURE_COLOURS, january_chart
-from dashboard.measure_tables import value_of, ward_table, year_table
+from dashboard.measure_tables import january_table, value_of, ward_table, year_table
 from dashboard.tables import suppressed_series_table
 from data_access.sql import Scope
 from domain.disclosure import TOTAL
@@ -115,16 +115,11 @@ series(ehe, "ehe_registered", f"Children electively home educated at each month 
        "Children registered (month end)", "ehe-registered")  # fmt: skip
 januaries = mcache.ehe_januaries(role, None if ward else area)
 if januaries.height and not ward:
-    st.plotly_chart(
-        january_chart(
-            januaries,
-            f"Children electively home educated in January of each year, {place}",
-            "Children registered",
-            context,
-        ),  # fmt: skip
-        theme=None,
-        key="education-ehe-januaries",
-    )
+    ui.chart_with_numbers(
+        january_chart(januaries, f"Children electively home educated in January of each year, {place}",
+                      "Children registered", context),
+        january_table(januaries), "ehe-each-january", "education-ehe-januaries",
+    )  # fmt: skip
     st.caption(
         "The yearly January figures go back to 2016; returns before September 2018 give a district "
         "total only (no ward), so an area's bars start in 2019."

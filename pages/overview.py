@@ -102,6 +102,8 @@ ui.chart_with_numbers(
     suppressed_wide(cohort, "month", "risk_level", "children", RISK_LEVELS),
     "children-at-risk-by-level",
     "overview-cohort",
+    area_code=area,
+    period=(add_months(month, -23), month),
 )
 
 st.subheader("Strategic actions by progress status")

@@ -36,7 +36,8 @@ MEASURE_KINDS: dict[str, ImportKind] = {
         (
             Column("month", "month", True, "The month whose last day the count is at (YYYY-MM).", "2020-09"),
             WARD_CODE,
-            Column("registered", "int", True, "Children registered as EHE at the month end.", "23"),
+            Column("registered", "int", True, "Children registered as EHE at the month end.", "23",
+                   minimum=0, maximum=100_000),
         ),
         key=("month", "ward_code"),
     ),
@@ -66,11 +67,13 @@ MEASURE_KINDS: dict[str, ImportKind] = {
             Column("cps_lawyer_allocated", "bool", True, "A CPS complex-case lawyer is allocated.", "no", YES_NO),
             Column("victim_disclosure", "bool", True, "Victims are still at the disclosure stage "
                    "(live investigations only).", "yes", YES_NO),
-            Column("suspects", "int", True, "Suspects identified.", "3"),
-            Column("suspects_charged", "int", True, "Of those, suspects charged.", "0"),
+            Column("suspects", "int", True, "Suspects identified.", "3", minimum=0, maximum=1_000),
+            Column("suspects_charged", "int", True, "Of those, suspects charged.", "0", minimum=0,
+                   maximum=1_000),
             Column("indictments", "int", False, "Indictments (counts on the indictment) in all; "
-                   "blank if not yet known.", ""),
-            Column("victims_engaged", "int", True, "Victims engaged with the investigation.", "2"),
+                   "blank if not yet known.", "", minimum=0, maximum=10_000),
+            Column("victims_engaged", "int", True, "Victims engaged with the investigation.", "2",
+                   minimum=0, maximum=1_000),
         ),
     ),
     "disruption_activity": ImportKind(

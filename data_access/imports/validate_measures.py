@@ -27,25 +27,14 @@ def parse_ward(raw: str) -> str:
     return value
 
 
-def _not_negative(clean: dict, number: int, problems: list[Problem], *columns: str) -> bool:
-    ok = True
-    for column in columns:
-        if clean.get(column) is not None and clean[column] < 0:
-            problems.append(Problem(number, column, str(clean[column]), "Cannot be negative."))
-            ok = False
-    return ok
-
-
-def _ehe_rules(clean: dict, number: int, problems: list[Problem]) -> None:
-    _not_negative(clean, number, problems, "registered")
+def _ehe_rules(clean: dict, number: int, problems: list[Problem]) -> None:  # noqa: ARG001
+    """A blank ward is stored as '' (the count is the district's, with no ward split)."""
     clean["ward_code"] = clean.get("ward_code") or ""
 
 
 def _investigation_rules(clean: dict, number: int, problems: list[Problem]) -> None:
-    if not _not_negative(
-        clean, number, problems, "suspects", "suspects_charged", "indictments", "victims_engaged"
-    ):
-        return
+    """Dates in order, no more charged than suspects, stages that match their flags (the counts
+    themselves are range-checked per column)."""
     if clean["updated_on"] < clean["opened_on"]:
         problems.append(Problem(number, "updated_on", str(clean["updated_on"]),
                                 f"'updated_on' is before 'opened_on' ({clean['opened_on']})."))  # fmt: skip

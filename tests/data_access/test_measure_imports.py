@@ -112,7 +112,7 @@ def test_records_without_a_place_count_in_the_district_only(empty_engine):
          "source_id,reference,opened_on,updated_on,stage,cps_lawyer_allocated,victim_disclosure,suspects,suspects_charged,indictments,victims_engaged\n"
          "U-1,DW-1,2020-03-01,2020-02-01,live,no,no,2,0,,1\n", "updated_on", "before 'opened_on'"),
         ("ehe_counts", "month,ward_code,registered\n2020-09,E09999999,4\n", "ward_code", "not a Bradford ward"),
-        ("ehe_counts", "month,ward_code,registered\n2020-09,,-4\n", "registered", "negative"),
+        ("ehe_counts", "month,ward_code,registered\n2020-09,,-4\n", "registered", "outside the range"),
         ("msht_records", "source_id,measure,recorded_on,postcode_sector\nM-1,offences,2020-01-05,BD5 0\n",
          "postcode", "both the postcode sector and the LSOA"),
         ("msht_records", "source_id,measure,recorded_on\nM-1,slavery,2020-01-05\n", "measure", "not an allowed value"),

@@ -86,3 +86,23 @@ def test_overview_headlines_and_objective_links(app_env, demo_engine):
     assert not at.exception
     links = [link.proto.page for link in at.get("page_link")]
     assert links == ["education", "msht", "services", "disrupt", "msht"]  # objectives 1, 2, 5
+
+
+@pytest.mark.parametrize(
+    ("role", "page", "expected"),
+    [
+        (RoleScope("strategic_lead"), "pages/education.py",
+         {"Download these numbers (CSV)": 3, "Download this table (CSV)": 2}),
+        (RoleScope("area_committee", "SOUTH"), "pages/msht.py",  # district first: no ward table
+         {"Download these numbers (CSV)": 3, "Download this table (CSV)": 1}),
+        (RoleScope("mace"), "pages/disrupt.py",
+         {"Download these numbers (CSV)": 2, "Download this table (CSV)": 2}),
+        (RoleScope("strategic_lead"), "pages/disrupt.py",
+         {"Download these numbers (CSV)": 2, "Download this table (CSV)": 1}),
+    ],
+    ids=["education", "msht-public", "disrupt-mace", "disrupt-lead"],
+)  # fmt: skip
+def test_each_table_and_chart_has_its_own_download(app_env, role, page, expected):
+    at = as_role(role, page)
+    labels = [button.proto.label for button in at.get("download_button")]
+    assert {label: labels.count(label) for label in expected} == expected, labels
