@@ -1,7 +1,7 @@
 """store version: one row every write bumps, so every app server sees new data on its next rerun
 
 Revision ID: 0006
-Revises: 0009
+Revises: 0010
 Create Date: 2026-11-26 00:30:00
 """
 
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0006"
-down_revision = "0009"
+down_revision = "0010"
 branch_labels = None
 depends_on = None
 
