@@ -43,12 +43,13 @@ CHROMIUM_ARGS = [
     "--disable-background-networking",
 ]
 PAGE_TITLES = {  # page name (domain.roles) -> its sidebar title (app.py)
-    "overview": "Overview", "map": "Map", "trends": "Trends", "objectives": "Strategic objectives",
+    "overview": "Overview", "map": "Map", "trends": "Trends", "education": "Education",
+    "msht": "Modern slavery", "disrupt": "Disrupt and prosecute", "objectives": "Strategic objectives",
     "services": "Services", "briefing": "Area briefing", "hotspots": "Hot spots (MACE)",
     "meeting": "MACE meeting", "cases": "Case list (MACE)", "data": "Data", "audit": "Audit log",
 }  # fmt: skip
 ROLE_PAGES = {  # demo role label -> the sidebar titles of every page of the role
-    label: [PAGE_TITLES[name] for name in PAGES_BY_ROLE[role]]
+    label: [PAGE_TITLES.get(name, name.title()) for name in PAGES_BY_ROLE[role]]
     for label, role in (("MACE member", "mace"), ("Strategic lead", "strategic_lead"),
                         ("Area Committee: Bradford South", "area_committee"))
 }  # fmt: skip
