@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import cache, ui
+from dashboard import cache, live, ui
 from dashboard.auth import current_viewer
 
 st.set_page_config(
@@ -15,12 +15,25 @@ st.set_page_config(
 )
 
 cache.engine()  # first run on a fresh machine: creates the store and loads the demo data
+live.start_rerun()  # the store version for this rerun: part of every query cache key
 
 ALL_PAGES = {
     "overview": st.Page("pages/overview.py", title="Overview", icon=":material/dashboard:"),
     "map": st.Page("pages/map.py", title="Map", icon=":material/map:", url_path="map"),
     "trends": st.Page(
         "pages/trends.py", title="Trends", icon=":material/show_chart:", url_path="trends"
+    ),
+    "education": st.Page(
+        "pages/education.py", title="Education", icon=":material/school:", url_path="education"
+    ),
+    "msht": st.Page(
+        "pages/msht.py", title="Modern slavery", icon=":material/link_off:", url_path="msht"
+    ),
+    "disrupt": st.Page(
+        "pages/disrupt.py",
+        title="Disrupt and prosecute",
+        icon=":material/gavel:",
+        url_path="disrupt",
     ),
     "objectives": st.Page(
         "pages/objectives.py",
@@ -62,6 +75,7 @@ st.session_state[ui.VIEWER_KEY] = viewer
 # Only the role's pages are registered, so any other page cannot be opened by URL either.
 page = st.navigation([ALL_PAGES[name] for name in viewer.scope.pages()])
 ui.mark_entrypoint()
+live.page_opened(page.title)
 ui.audit_page_view(viewer, page.title)
 page.run()
 ui.sidebar_footer()

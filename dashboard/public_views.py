@@ -218,6 +218,18 @@ def _numbers(figure, table: pl.DataFrame, stem: str, key: str, role: RoleScope, 
     )  # fmt: skip
 
 
+def not_in_release(role: RoleScope, title: str) -> None:
+    """A page whose measures are not yet cells of the public release shows no numbers to the
+    public tier: a notice instead (the data layer refuses the free queries anyway)."""
+    del role
+    st.info(
+        f"{title} figures are not yet part of the public release, so they are not shown in the "
+        "public view. Strategic leads and MACE members see them; ask the data team to add them to "
+        "the release (docs/disclosure.md).",
+        icon="🔒",
+    )
+
+
 def _period_options(measure: str, month: date) -> list[Period]:
     return list(reversed(periods_for(MEASURES[measure], month)))
 
