@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from datetime import date
+from html import escape
 
 import plotly.graph_objects as go
 import polars as pl
 import streamlit as st
 
-from dashboard import cache
+from dashboard import cache, url_state
+from domain.chart_text import series_summary
 from domain.csv_safe import to_safe_csv
 from domain.months import add_months, month_label, months_between
 from domain.roles import RoleScope, Viewer
@@ -91,6 +93,7 @@ def page_header(title: str, intro: str) -> None:
     ensure_entrypoint()
     data_banner()
     st.title(title)
+    url_state.notice_slot()
     st.markdown(intro)
     st.caption(f"Data as of **{cache.data_as_of():%-d %B %Y}**")
 
@@ -120,7 +123,7 @@ def area_filter(key: str, allow_district: bool = True, label: str = "Area Commit
         options = [own_area, None]
     if not allow_district and None in options:
         options.remove(None)
-    return st.selectbox(
+    return url_state.selectbox(
         label,
         options,
         format_func=lambda code: (
@@ -129,6 +132,8 @@ def area_filter(key: str, allow_district: bool = True, label: str = "Area Commit
             else names[code]
         ),
         key=key,
+        param="area",
+        role_bound=True,
     )
 
 
@@ -140,11 +145,13 @@ def ward_filter(key: str, area_code: str | None, vintage: str = "2004") -> str |
     if area_code:
         wards = wards.filter(pl.col("area_code") == area_code)
     names = dict(zip(wards["code"].to_list(), wards["name"].to_list(), strict=True))
-    return st.selectbox(
+    return url_state.selectbox(
         "Ward",
         [None, *names],
         format_func=lambda code: "All wards" if code is None else names[code],
         key=key,
+        param="ward",
+        role_bound=True,
     )
 
 
@@ -153,19 +160,39 @@ def month_range(key: str, default_months: int = 36) -> tuple[date, date]:
     last = cache.data_as_of().replace(day=1)
     months = months_between(cache.data_from(), last)
     start = max(months[0], add_months(last, -(default_months - 1)))
-    chosen = st.select_slider(
+    chosen = url_state.select_range(
         "Months shown",
-        options=months,
-        value=(start, last),
+        months,
+        default=(start, last),
         format_func=month_label,
         key=key,
+        param="months",
     )
     return chosen[0], chosen[1]
 
 
-def chart_with_numbers(figure: go.Figure, table: pl.DataFrame, file_stem: str, key: str) -> None:
-    """The chart, then its numbers in a table and a CSV download (escaped for spreadsheets)."""
-    st.plotly_chart(figure, theme=None, key=f"{key}-chart")
+def chart(figure: go.Figure, key: str, summary: str, **kwargs) -> object:  # noqa: ANN003
+    """A Plotly chart with its text alternative: the summary sentence becomes the chart's
+    ``aria-label`` (role=figure), set by the page script in ``page_style``."""
+    with st.container(key=f"chart-{key}"):
+        event = st.plotly_chart(figure, theme=None, key=f"{key}-chart", **kwargs)
+    st.html(f'<p class="chart-summary" data-chart="chart-{key}" hidden>{escape(summary)}</p>')
+    return event
+
+
+def chart_with_numbers(
+    figure: go.Figure,
+    table: pl.DataFrame,
+    file_stem: str,
+    key: str,
+    summary: str | None = None,
+    numbers: bool = True,
+) -> None:
+    """The chart (with a summary sentence for screen readers), then its numbers in a table and a
+    CSV download (escaped for spreadsheets)."""
+    chart(figure, key, summary or describe(figure, table))
+    if not numbers:
+        return
     with st.expander("Show the numbers behind this chart"):
         st.dataframe(table, hide_index=True)
         file_name = f"{file_stem}-{cache.data_as_of():%Y-%m-%d}.csv"
@@ -178,6 +205,20 @@ def chart_with_numbers(figure: go.Figure, table: pl.DataFrame, file_stem: str, k
             on_click=_audit_export,
             args=(file_name,),
         )
+
+
+def describe(figure: go.Figure, table: pl.DataFrame) -> str:
+    """A summary sentence from a chart's own table: its title and the monthly totals."""
+    title = str(figure.layout.title.text or "Chart")
+    first = table.columns[0] if table.width else ""
+    value = next((c for c in ("Total", "Value") if c in table.columns), None)
+    if value is None or not table.height:
+        return f"Chart: {title}. Its numbers are in the table that follows."
+    points = [
+        (str(label), None if cell in (None, "c") else float(cell))
+        for label, cell in zip(table[first].to_list(), table[value].to_list(), strict=True)
+    ]
+    return series_summary(title, points)
 
 
 def show_table(frame: pl.DataFrame, **kwargs) -> None:  # noqa: ANN003

@@ -7,7 +7,7 @@ from datetime import timedelta
 import polars as pl
 import streamlit as st
 
-from dashboard import cache, ui
+from dashboard import cache, ui, url_state
 from data_access.sql import Scope
 from domain.months import add_months, month_label, months_between
 from domain.vocab import EXPLOITATION_TYPES, RISK_LEVELS
@@ -20,16 +20,17 @@ ui.page_header(
 role = ui.role()
 latest = cache.data_as_of().replace(day=1)
 with st.sidebar:
-    month = st.selectbox(
+    month = url_state.selectbox(
         "At the end of",
         list(reversed(months_between(add_months(latest, -23), latest))),
         format_func=month_label,
         key="cases-month",
+        param="month",
     )
     area = ui.area_filter("cases-area")
-    levels = st.multiselect(
+    levels = url_state.multiselect(
         "Risk level", list(RISK_LEVELS), default=["significant"], format_func=RISK_LEVELS.get,
-        key="cases-levels",
+        key="cases-levels", param="level",
     )  # fmt: skip
 ui.audit_filters("Case list (MACE)", {"month": month, "area": area, "levels": levels})
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
-from dashboard import cache, map_charts, ui
+from dashboard import cache, map_charts, ui, url_state
 from domain.hotspots import (
     FLAG_LABELS,
     FLAG_MARKERS,
@@ -35,17 +35,21 @@ role = ui.role()
 latest = cache.data_as_of().replace(day=1)
 meetings = cache.mace_meetings()
 with st.sidebar:
-    geography = st.segmented_control("Show by", list(GEOGRAPHIES), format_func=GEOGRAPHIES.get,
-                                     default="ward", required=True, key="hot-geography")  # fmt: skip
-    measure = st.selectbox("Measure", list(MEASURES), format_func=MEASURES.get, key="hot-measure")
-    end = st.selectbox("Twelve months to", list(reversed(months_between(add_months(latest, -12), latest))),
-                       format_func=month_label, key="hot-end")  # fmt: skip
+    geography = url_state.segmented("Show by", list(GEOGRAPHIES), format_func=GEOGRAPHIES.get,
+                                    key="hot-geography", param="by")  # fmt: skip
+    measure = url_state.selectbox("Measure", list(MEASURES), format_func=MEASURES.get,
+                                  key="hot-measure", param="measure")  # fmt: skip
+    end = url_state.selectbox("Twelve months to", list(reversed(months_between(add_months(latest, -12), latest))),
+                              format_func=month_label, key="hot-end", param="end")  # fmt: skip
     st.divider()
-    types = st.multiselect("Location type", list(LOCATION_TYPES),
-                           format_func=lambda t: LOCATION_TYPES[t][0], key="hot-types")  # fmt: skip
-    statuses = st.multiselect("Status", list(LOCATION_STATUSES), default=["open", "monitoring"],
-                              format_func=LOCATION_STATUSES.get, key="hot-statuses")  # fmt: skip
-    new_only = st.checkbox("New since the last MACE only", key="hot-new")
+    types = url_state.multiselect("Location type", list(LOCATION_TYPES),
+                                  format_func=lambda t: LOCATION_TYPES[t][0], key="hot-types",
+                                  param="type")  # fmt: skip
+    statuses = url_state.multiselect("Status", list(LOCATION_STATUSES), default=["open", "monitoring"],
+                                     format_func=LOCATION_STATUSES.get, key="hot-statuses",
+                                     param="status")  # fmt: skip
+    new_only = url_state.flag(st.checkbox, "New since the last MACE only", key="hot-new",
+                              param="new")  # fmt: skip
 ui.audit_filters("Hot spots (MACE)", {"geography": geography, "measure": measure, "end": end,
                                      "types": types, "statuses": statuses, "new": new_only})  # fmt: skip
 

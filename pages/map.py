@@ -5,7 +5,7 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
-from dashboard import cache, charts, map_charts, ui
+from dashboard import cache, charts, map_charts, ui, url_state
 from dashboard.tables import suppressed_series_table
 from data_access.sql import Scope
 from domain.disclosure import SUPPRESSED_MARK, TOTAL
@@ -34,6 +34,7 @@ def shown_table(table: pl.DataFrame) -> pl.DataFrame:
 
 GEOGRAPHIES = {"ward": "Wards", "district": "Postcode districts"}
 BASEMAPS = {"white-bg": "Plain (works offline)", "carto-positron": "Street map (needs internet)"}
+PERIODS = {"month": "One month", "range": "A range of months"}
 
 ui.page_header(
     "Map",
@@ -45,46 +46,52 @@ role = ui.role()
 latest = cache.data_as_of().replace(day=1)
 all_months = months_between(add_months(latest, -47), latest)
 with st.sidebar:
-    geography = st.segmented_control(
-        "Show by",
-        list(GEOGRAPHIES),
-        format_func=GEOGRAPHIES.get,
-        default="ward",
-        required=True,
-        key="map-geography",
+    geography = url_state.segmented(
+        "Show by", list(GEOGRAPHIES), format_func=GEOGRAPHIES.get, key="map-geography", param="by"
     )
     vintages = cache.ward_vintages()
     vintage = "2004"
     if geography == "ward" and vintages.height > 1:
-        vintage = st.selectbox("Ward boundaries", vintages["vintage"].to_list(), key="map-vintage")
-    metric = st.selectbox("Measure", list(METRICS), format_func=METRICS.get, key="map-metric")
+        vintage = url_state.selectbox(
+            "Ward boundaries", vintages["vintage"].to_list(), key="map-vintage", param="wards"
+        )
+    metric = url_state.selectbox(
+        "Measure", list(METRICS), format_func=METRICS.get, key="map-metric", param="measure"
+    )
     risk_level = None
     if metric == "children_at_risk":
-        risk_level = st.selectbox(
+        risk_level = url_state.selectbox(
             "Risk level",
             [None, *RISK_LEVELS],
             format_func=lambda level: "All levels" if level is None else RISK_LEVELS[level],
             key="map-level",
+            param="level",
         )
-    period_kind = st.radio("Period", ["One month", "A range of months"], key="map-period")
-    if period_kind == "One month":
-        start = end = st.selectbox(
-            "Month", list(reversed(all_months)), format_func=month_label, key="map-month"
-        )
+    period_kind = url_state.radio(
+        "Period", list(PERIODS), format_func=PERIODS.get, key="map-period", param="period"
+    )
+    if period_kind == "month":
+        start = end = url_state.selectbox(
+            "Month", list(reversed(all_months)), format_func=month_label, key="map-month",
+            param="month",
+        )  # fmt: skip
     else:
-        start, end = st.select_slider(
+        start, end = url_state.select_range(
             "Months",
-            options=all_months,
-            value=(add_months(latest, -11), latest),
+            all_months,
+            default=(add_months(latest, -11), latest),
             format_func=month_label,
             key="map-range",
+            param="months",
         )
     area = (
         ui.area_filter("map-area", allow_district=False)
         if role.role == "area_committee"
         else ui.area_filter("map-area")
     )
-    basemap = st.radio("Background", list(BASEMAPS), format_func=BASEMAPS.get, key="map-basemap")
+    basemap = url_state.radio(
+        "Background", list(BASEMAPS), format_func=BASEMAPS.get, key="map-basemap", param="background"
+    )
 
 scope = Scope(start, end, vintage=vintage, area_code=area)
 ui.audit_filters(

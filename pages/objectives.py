@@ -7,7 +7,7 @@ from datetime import date
 import polars as pl
 import streamlit as st
 
-from dashboard import cache, charts, theme, ui
+from dashboard import cache, charts, theme, ui, url_state
 from dashboard.tables import wide_table
 from domain.formatting import format_count
 from domain.objectives import objective_summary, quarter_ends, quarter_label, status_label
@@ -45,21 +45,25 @@ for row_start in (0, 3):
 
 st.header("Actions")
 with st.sidebar:
-    objective_filter = st.multiselect(
+    objective_filter = url_state.multiselect(
         "Objective",
         summary["objective_number"].to_list(),
         format_func=lambda n: (
             f"{n}. " + summary.filter(pl.col("objective_number") == n)["objective"].item()
         ),
         key="objectives-objective",
+        param="objective",
     )
-    status_filter = st.multiselect(
-        "Status", list(RAG_STATUSES), format_func=status_label, key="objectives-status"
-    )
-    agency_filter = st.multiselect(
-        "Lead agency", sorted(actions["lead_agency"].unique().to_list()), key="objectives-agency"
-    )
-    overdue_only = st.checkbox("Overdue only", key="objectives-overdue")
+    status_filter = url_state.multiselect(
+        "Status", list(RAG_STATUSES), format_func=status_label, key="objectives-status",
+        param="status",
+    )  # fmt: skip
+    agency_filter = url_state.multiselect(
+        "Lead agency", sorted(actions["lead_agency"].unique().to_list()), key="objectives-agency",
+        param="agency",
+    )  # fmt: skip
+    overdue_only = url_state.flag(st.checkbox, "Overdue only", key="objectives-overdue",
+                                  param="overdue")  # fmt: skip
 
 shown = actions
 if objective_filter:
