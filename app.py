@@ -11,7 +11,7 @@ st.set_page_config(
     page_title="Bradford child exploitation dashboard",
     page_icon="assets/favicon.png",
     layout="wide",
-    initial_sidebar_state="expanded",
+    initial_sidebar_state="auto",  # open on desktops, closed on phones
 )
 
 cache.engine()  # first run on a fresh machine: creates the store and loads the demo data

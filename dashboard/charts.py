@@ -7,6 +7,7 @@ the source and the data-as-of date, so a screenshot or export stands on its own.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+import textwrap
 from dataclasses import dataclass
 from datetime import date
 
@@ -32,6 +33,13 @@ class ChartContext:
         return f"Source: {self.source}<br>Data as of {self.as_of:%-d %b %Y}"
 
 
+def wrap_title(text: str, width: int = 70) -> tuple[str, int]:
+    """A long title broken over lines (Plotly never wraps, and a cut title loses the month),
+    and how many lines it took."""
+    lines = textwrap.wrap(text, width) or [text]
+    return "<br>".join(lines), len(lines)
+
+
 def _month_dates(months: Sequence[str]) -> list[date]:
     return [date(int(m[:4]), int(m[5:7]), 1) for m in months]
 
@@ -40,11 +48,12 @@ def base_layout(
     fig: go.Figure, title: str, y_title: str, context: ChartContext, x_title: str = "Month"
 ) -> go.Figure:
     """Title, axes, legend, font and the source footer shared by all charts."""
+    title, lines = wrap_title(title)
     fig.update_layout(
         title={"text": title, "x": 0, "xanchor": "left", "font": {"size": 20}},
         font={"family": theme.FONT_FAMILY, "size": theme.FONT_SIZE, "color": "#0B0C0C"},
         height=theme.CHART_HEIGHT,
-        margin={"l": 80, "r": 20, "t": 70, "b": 130},
+        margin={"l": 80, "r": 20, "t": 46 + 26 * lines, "b": 130},
         legend={
             "orientation": "v",
             "x": 1.01,

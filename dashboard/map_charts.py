@@ -9,7 +9,7 @@ import plotly.graph_objects as go
 import polars as pl
 
 from dashboard import theme
-from dashboard.charts import HIDDEN_FILL, ChartContext, base_layout
+from dashboard.charts import HIDDEN_FILL, ChartContext, base_layout, wrap_title
 
 
 def choropleth(
@@ -104,12 +104,13 @@ def choropleth(
         )  # fmt: skip
     if outline is not None:
         layers.append({"source": outline, "type": "line", "color": "#0B0C0C", "line": {"width": 4}})
+    title, lines = wrap_title(title, 48)
     fig.update_layout(
         map={"style": map_style, "center": center, "zoom": zoom, "layers": layers},
         title={"text": title, "x": 0, "xanchor": "left", "font": {"size": 20}},
         font={"family": theme.FONT_FAMILY, "size": theme.FONT_SIZE},
         height=620,
-        margin={"l": 0, "r": 0, "t": 60, "b": 40},
+        margin={"l": 0, "r": 0, "t": 34 + 26 * lines, "b": 40},
         clickmode="event+select",
     )
     fig.add_annotation(

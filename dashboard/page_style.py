@@ -34,6 +34,12 @@ a:focus-visible, button:focus-visible, summary:focus-visible, [role="tab"]:focus
 @media (max-width: 640px) {{
   [data-testid="stMetricValue"] {{ font-size: 1.9rem !important; }}
   [data-testid="stMainBlockContainer"] {{ padding-left: 0.75rem; padding-right: 0.75rem; }}
+  /* Charts keep a readable plot (the legend sits to the right) and scroll sideways instead. */
+  [data-testid="stElementContainer"]:has(> [data-testid="stPlotlyChart"]),
+  [data-testid="stElementContainer"]:has(> div > [data-testid="stPlotlyChart"]) {{
+    overflow-x: auto;
+  }}
+  [data-testid="stPlotlyChart"] {{ min-width: 680px; }}
 }}
 /* Printing: the page only (no sidebar, header, buttons), charts scaled into the paper. */
 @page {{ size: A4 landscape; margin: 12mm; }}

@@ -14,6 +14,7 @@ from domain.chart_text import series_summary
 from domain.csv_safe import to_safe_csv
 from domain.months import add_months, month_label, months_between
 from domain.roles import RoleScope, Viewer
+from domain.table_widths import fit_columns
 from geo.boundaries import ATTRIBUTION
 
 SYNTHETIC_BANNER = (
@@ -221,12 +222,40 @@ def describe(figure: go.Figure, table: pl.DataFrame) -> str:
     return series_summary(title, points)
 
 
-def show_table(frame: pl.DataFrame, **kwargs) -> None:  # noqa: ANN003
-    """st.dataframe with dates written as dates ('9 Oct 2026'), not midnight timestamps."""
+TABLE_ROOM_PX = 860  # a full-width table on a 1440 px screen with the sidebar open
+
+
+def show_table(frame: pl.DataFrame, room_px: int = TABLE_ROOM_PX, **kwargs) -> None:  # noqa: ANN003
+    """st.dataframe with dates written as dates ('9 Oct 2026'), not midnight timestamps, and
+    columns sized to fit ``room_px``: long text wraps in taller rows instead of being cut."""
     config = {
         name: st.column_config.DateColumn(format="D MMM YYYY")
         for name, dtype in frame.schema.items()
         if dtype == pl.Date
     }
     config.update(kwargs.pop("column_config", {}))
+    longest = [_longest(frame, name) for name in frame.columns]
+    wrap = [frame.schema[name] == pl.String for name in frame.columns]
+    fit = fit_columns(frame.columns, longest, room_px, wrap)
+    for name, width in fit.widths.items():
+        column = dict(config.get(name) or {})
+        column["width"] = width
+        config[name] = column
+    if fit.row_height and "row_height" not in kwargs:
+        kwargs["row_height"] = fit.row_height
     st.dataframe(frame, hide_index=True, column_config=config, **kwargs)
+
+
+def _longest(frame: pl.DataFrame, name: str) -> int:
+    """Characters in the column's longest cell as shown (dates as '30 Sep 2026')."""
+    dtype = frame.schema[name]
+    if dtype == pl.Date:
+        return 11
+    if dtype == pl.Datetime or isinstance(dtype, pl.Datetime):
+        return 22
+    if dtype == pl.Boolean:
+        return 5
+    if not frame.height:
+        return 4
+    lengths = frame[name].cast(pl.String).str.len_chars()
+    return int(lengths.max() or 1) + (3 if dtype.is_numeric() else 0)

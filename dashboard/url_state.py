@@ -102,7 +102,8 @@ def _sync(
         st.session_state[key] = default
     elif not allowed(st.session_state[key]):
         st.session_state[key] = default
-        notice(reset_text)
+        if reset_text:
+            notice(reset_text)
 
 
 def _write(param: str, text: str) -> None:
@@ -123,29 +124,39 @@ def _reset_text(label: str, shown: str) -> str:
 
 
 def _choice(widget: Callable, label: str, options: Sequence[Any], *, key: str, param: str,
-            default: Any, role_bound: bool, **kwargs: Any) -> Any:  # noqa: ANN401  # fmt: skip
-    options = list(options)
+            default: Any, role_bound: bool, quiet: bool = False, **kwargs: Any) -> Any:  # noqa: ANN401  # fmt: skip
+    # None ("whole district", "all levels") is an option; a widget holding None would show an
+    # empty "Choose an option" box, so inside the widget None travels as a stand-in.
+    format_func = kwargs.pop("format_func", str)
+    options = [rules.NO_CHOICE if option is None else option for option in options]
+    kwargs["format_func"] = lambda v: format_func(None if v == rules.NO_CHOICE else v)
+    if default is None:
+        default = rules.NO_CHOICE
     if default is rules.ALL or (default not in options and options):
         default = options[0]
+    if st.session_state.get(key, "") is None:
+        st.session_state[key] = rules.NO_CHOICE
     describe = _describe(kwargs.get("format_func"))
     _sync(
         key, param,
         lambda raw: rules.resolve_one(raw, options, default, label, describe),
         lambda value: rules.still_allowed(value, options),
-        default, role_bound, _reset_text(label, describe(default)),
+        default, role_bound, "" if quiet else _reset_text(label, describe(default)),
     )  # fmt: skip
     value = widget(label, options, key=key, **kwargs)
     _write(param, rules.encode(value))
-    return value
+    return None if value == rules.NO_CHOICE else value
 
 
 FIRST = rules.ALL  # "the first option" as a default
 
 
 def selectbox(label: str, options: Sequence[Any], *, key: str, param: str, default: Any = FIRST,
-              role_bound: bool = False, **kwargs: Any) -> Any:  # noqa: ANN401  # fmt: skip
+              role_bound: bool = False, quiet: bool = False, **kwargs: Any) -> Any:  # noqa: ANN401  # fmt: skip
+    """``quiet``: a value the options no longer hold goes back to the default without a notice
+    (for a choice that follows another filter, such as the area picked for a trend)."""
     return _choice(st.selectbox, label, options, key=key, param=param, default=default,
-                   role_bound=role_bound, **kwargs)  # fmt: skip
+                   role_bound=role_bound, quiet=quiet, **kwargs)  # fmt: skip
 
 
 def radio(label: str, options: Sequence[Any], *, key: str, param: str, default: Any = FIRST,

@@ -6,6 +6,7 @@ lowest, and how many values are hidden, never a hidden number itself.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from domain.formatting import format_count
@@ -13,7 +14,8 @@ from domain.months import month_label, parse_month
 
 
 def _month(text: str) -> str:
-    return month_label(parse_month(text)) if len(text) == 7 else text
+    """'2026-10' → 'Oct 2026'; other labels ('Q3 2025') as they are."""
+    return month_label(parse_month(text)) if re.fullmatch(r"\d{4}-\d{2}", text) else text
 
 
 def series_summary(

@@ -16,11 +16,12 @@ ALL = "all"  # how "no choice" (None: whole district, all levels…) is written 
 RANGE_SEPARATOR = "~"
 LIST_SEPARATOR = ","
 ROLE_PARAM = "as"
+NO_CHOICE = "__none__"  # stands for None inside a widget (a None value shows as an empty box)
 
 
 def encode(value: Any) -> str:  # noqa: ANN401 - any option a widget can hold
     """One option as URL text: codes stay codes, months are YYYY-MM, days YYYY-MM-DD."""
-    if value is None:
+    if value is None or value == NO_CHOICE:
         return ALL
     if isinstance(value, bool):
         return "yes" if value else "no"

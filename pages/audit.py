@@ -37,12 +37,11 @@ events = cache.audit_events(
     action=action,
 )
 st.metric("Events shown", f"{events.height:,}")
-st.dataframe(
+ui.show_table(
     events.rename(
         {"occurred_at": "When", "user_email": "User", "role": "Role", "action": "Action",
          "page": "Page or file", "parameters": "Parameters"}
     ),
-    hide_index=True,
     column_config={"When": st.column_config.DatetimeColumn(format="D MMM YYYY, HH:mm:ss")},
 )  # fmt: skip
 file_name = f"audit-log-{since:%Y%m%d}-{until:%Y%m%d}.csv"

@@ -39,7 +39,7 @@ if levels:
     cases = cases.filter(pl.col("risk_level").is_in(levels))
 as_at = cache.data_as_of() if month == latest else add_months(month, 1) - timedelta(days=1)
 table = cases.select(
-    pl.col("pseudo_id").alias("Child (pseudonymous id)"),
+    pl.col("pseudo_id").alias("Pseudonymous id"),
     pl.col("risk_level").replace_strict(RISK_LEVELS, default="").alias("Risk level"),
     pl.col("types")
     .fill_null("")
@@ -51,16 +51,12 @@ table = cases.select(
     )
     .alias("Exploitation types"),
     pl.col("ward").alias("Ward"),
-    pl.col("area").alias("Area Committee"),
-    pl.col("assessed_on").alias("At this level since"),
-    ((pl.lit(as_at) - pl.col("assessed_on")).dt.total_days()).alias("Days at this level"),
+    pl.col("area").alias("Area"),
+    pl.col("assessed_on").alias("Level since"),
+    ((pl.lit(as_at) - pl.col("assessed_on")).dt.total_days()).alias("Days at level"),
 )
 st.metric(f"Children listed at the end of {month_label(month)}", f"{table.height:,}")
-st.dataframe(
-    table,
-    hide_index=True,
-    column_config={"At this level since": st.column_config.DateColumn(format="D MMM YYYY")},
-)
+ui.show_table(table)
 st.caption(
     "Ids are pseudonymous: they cannot be turned back into a name without the source systems. "
     "This page is not cached and is available to MACE members only."

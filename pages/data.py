@@ -42,12 +42,11 @@ if upload is not None:
         st.error(
             f"{len(report.problems):,} problem(s) found. Each is listed below with its row, column and value."
         )
-        st.dataframe(
+        ui.show_table(
             pl.DataFrame(
                 [(p.row, p.column or "", p.value, p.reason) for p in report.problems[:5000]],
                 schema=["Row", "Column", "Value", "Problem"], orient="row",
             ),
-            hide_index=True,
         )  # fmt: skip
     else:
         st.success("Every row passed the checks.")

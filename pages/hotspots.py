@@ -135,8 +135,8 @@ ui.show_table(
     places.select(
         pl.col("name").alias("Location"), pl.col("type_label").alias("Type"),
         pl.col("status").replace_strict(LOCATION_STATUSES).alias("Status"),
-        pl.col("ward").alias("Ward"), pl.col("postcode_sector").alias("Postcode sector"),
-        pl.col("first_reported").alias("First reported"), pl.col("last_reviewed").alias("Last reviewed"),
-        pl.col("linked_children").alias("Linked children"), pl.col("disruption").fill_null("").alias("Disruption actions"),
+        pl.col("ward").alias("Ward"), pl.col("postcode_sector").alias("Sector"),
+        pl.col("first_reported").alias("Reported"), pl.col("last_reviewed").alias("Reviewed"),
+        pl.col("linked_children").alias("Children"), pl.col("disruption").fill_null("").alias("Disruption"),
     ),
 )  # fmt: skip

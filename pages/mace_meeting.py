@@ -46,7 +46,7 @@ ui.show_table(
         pl.col("types").map_elements(lambda c: words(c, EXPLOITATION_TYPES), return_dtype=pl.String).alias("Exploitation types"),
         pl.col("ward").alias("Ward"),
         pl.col("agencies").map_elements(lambda c: words(c, REFERRING_AGENCIES), return_dtype=pl.String).alias("Agencies involved"),
-        pl.col("assessed_on").alias("Assessed significant on"),
+        pl.col("assessed_on").alias("Significant since"),
     ),
 
 )  # fmt: skip

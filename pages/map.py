@@ -5,9 +5,10 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
-from dashboard import cache, charts, map_charts, ui, url_state
+from dashboard import basemap, cache, charts, map_charts, ui, url_state
 from dashboard.tables import suppressed_series_table
 from data_access.sql import Scope
+from domain.chart_text import ranked_summary
 from domain.disclosure import SUPPRESSED_MARK, TOTAL
 from domain.mapdata import map_table
 from domain.months import add_months, month_label, months_between
@@ -18,17 +19,18 @@ from geo import boundaries
 def shown_table(table: pl.DataFrame) -> pl.DataFrame:
     """The ranked table as people read it: 'c' for hidden numbers, no rank for them."""
     if not table["suppressed"].any():
-        return table.drop("suppressed").rename(
-            {"rank": "Rank", "name": "Name", "code": "ONS code", "value": "Value"}
-        )
+        return table.select(
+            pl.col("rank").alias("Rank"), pl.col("name").alias("Name"),
+            pl.col("value").alias("Value"), pl.col("code").alias("ONS code"),
+        )  # fmt: skip
     return table.select(
         pl.col("rank").cast(pl.String).fill_null("").alias("Rank"),
         pl.col("name").alias("Name"),
-        pl.col("code").alias("ONS code"),
         pl.when(pl.col("suppressed"))
         .then(pl.lit(SUPPRESSED_MARK))
         .otherwise(pl.col("value").cast(pl.String))
         .alias("Value"),
+        pl.col("code").alias("ONS code"),
     )
 
 
@@ -89,7 +91,7 @@ with st.sidebar:
         if role.role == "area_committee"
         else ui.area_filter("map-area")
     )
-    basemap = url_state.radio(
+    background = url_state.radio(
         "Background", list(BASEMAPS), format_func=BASEMAPS.get, key="map-basemap", param="background"
     )
 
@@ -150,17 +152,19 @@ figure = map_charts.choropleth(
     cache.chart_context(),
     view.center,
     view.zoom,
-    map_style=basemap,
+    map_style=basemap.usable(background),
     outline=cache.area_outline("ward", area_wards, vintage) if area else None,
     context_geojson=context_layer,
     hidden_hatch=cache.hatch(geography, hidden_codes, vintage) if hidden_codes else None,
 )
 
+summary = ranked_summary(
+    title, list(zip(table["name"].to_list(), table["value"].to_list(), strict=True)),
+    METRIC_UNITS[metric],
+)  # fmt: skip
 map_column, table_column = st.columns([3, 2])
 with map_column:
-    event = st.plotly_chart(
-        figure, theme=None, on_select="rerun", selection_mode="points", key="map-chart"
-    )
+    event = ui.chart(figure, "map", summary, on_select="rerun", selection_mode="points")
 with table_column:
     st.markdown(f"**Ranked: {measure_text.lower()}, {period_text}**")
     st.dataframe(
@@ -168,14 +172,14 @@ with table_column:
         hide_index=True,
         height=560,
         column_config={
-            "Rank": st.column_config.Column(width="small"),
-            "Name": st.column_config.TextColumn(width="medium"),
-            "ONS code": st.column_config.TextColumn(width="small"),
+            "Rank": st.column_config.Column(width=44),
+            "Name": st.column_config.TextColumn(width=160),
             "Value": (
-                st.column_config.NumberColumn(format="localized", width="small")
+                st.column_config.NumberColumn(format="localized", width=64)
                 if not hidden_codes
-                else st.column_config.TextColumn(width="small")
+                else st.column_config.TextColumn(width=64)
             ),
+            "ONS code": st.column_config.TextColumn(width=92),
         },
     )
 if geography == "district":
@@ -190,13 +194,20 @@ st.caption(
 
 points = (event.selection.points if event and event.selection else []) or []
 clicked = points[0].get("location") if points else None
-pick = st.selectbox(
+# The last action wins: a new click on the map moves the picker to that area; picking in the
+# box after a click shows the picked area (the old click no longer counts).
+if clicked != st.session_state.get("map-last-click"):
+    st.session_state["map-last-click"] = clicked
+    if clicked in names:
+        st.session_state["map-pick"] = clicked
+pick = url_state.selectbox(
     "Show the 24-month trend for (or click an area on the map)",
     [None, *table["code"].to_list()],
     format_func=lambda code: "— choose an area —" if code is None else names[code],
     key="map-pick",
+    param="trend",
+    quiet=True,
 )
-pick = clicked if clicked in names else pick
 if pick:
     trend_scope = Scope(add_months(end, -23), end, vintage=vintage, area_code=area)
     series = cache.monthly_series(role, trend_scope, metric, geography, pick)

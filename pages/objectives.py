@@ -79,20 +79,19 @@ table = shown.select(
     pl.col("action").alias("Action"),
     pl.col("lead_agency").alias("Lead agency"),
     pl.col("due_on").alias("Due"),
-    pl.col("status").map_elements(status_label, return_dtype=pl.String).alias("Status"),
-    pl.col("progress_pct").alias("Progress %"),
-    pl.when(pl.col("overdue")).then(pl.lit("Overdue")).otherwise(pl.lit("")).alias("Overdue"),
+    (
+        pl.col("status").map_elements(status_label, return_dtype=pl.String)
+        + pl.when(pl.col("overdue")).then(pl.lit(", overdue")).otherwise(pl.lit(""))
+    ).alias("Status"),
+    pl.col("progress_pct").alias("Progress"),
     pl.col("last_update").alias("Last update"),
     pl.col("note").alias("Latest note"),
 )
 st.caption(f"{table.height} of {actions.height} actions shown.")
-st.dataframe(
+ui.show_table(
     table,
-    hide_index=True,
     column_config={
-        "Due": st.column_config.DateColumn(format="D MMM YYYY"),
-        "Last update": st.column_config.DateColumn(format="D MMM YYYY"),
-        "Progress %": st.column_config.ProgressColumn(min_value=0, max_value=100, format="%d%%"),
+        "Progress": st.column_config.ProgressColumn(min_value=0, max_value=100, format="%d%%"),
     },
 )
 
