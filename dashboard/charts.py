@@ -218,6 +218,7 @@ def breakdown_chart(
             },
             hovertemplate="%{y:,}",
         )
+    _add_hidden_marks(fig, frame, totals, value, months, x)
     line_x = _month_dates(lines["month"].to_list())
     fig.add_scatter(
         x=line_x,
@@ -239,6 +240,59 @@ def breakdown_chart(
     fig.update_layout(barmode="stack", bargap=0.15)
     base_layout(fig, title, y_title, context)
     return add_event_markers(fig, context, months)
+
+
+def _add_hidden_marks(
+    fig: go.Figure,
+    frame: pl.DataFrame,
+    totals: pl.DataFrame,
+    value: str,
+    months: Sequence[str],
+    x: Sequence[date],
+) -> None:
+    """Hidden cells shown as hidden, never silently dropped: where the month's total is known,
+    the hidden part is a grey hatched segment marked "c" on top of the stack; where the total is
+    hidden too, a "c" marker sits on top of what is shown."""
+    hidden = frame.filter(pl.col(value).is_null())
+    if not hidden.height:
+        return
+    hidden_months = set(hidden["month"].to_list())
+    shown = dict(
+        frame.filter(pl.col(value).is_not_null())
+        .group_by("month")
+        .agg(pl.col(value).sum())
+        .iter_rows()
+    )
+    total = dict(zip(totals["month"].to_list(), totals["value"].to_list(), strict=True))
+    segment, marker = [], []
+    for month in months:
+        known = total.get(month)
+        if month not in hidden_months:
+            segment.append(None)
+            marker.append(None)
+        elif known is not None:
+            segment.append(max(known - shown.get(month, 0), 0))
+            marker.append(None)
+        else:
+            segment.append(None)
+            marker.append(shown.get(month, 0))
+    if any(v is not None for v in segment):
+        fig.add_bar(
+            x=x, y=segment, name="Hidden (c): small numbers",
+            marker={"color": HIDDEN_FILL, "line": {"width": 0},
+                    "pattern": {"shape": "x", "fillmode": "overlay", "fgcolor": "#505A5F", "size": 6}},
+            text=["c" if v is not None else "" for v in segment], textposition="inside",
+            insidetextanchor="middle", textfont={"color": "#0B0C0C", "size": 13},
+            hovertemplate="Hidden to protect privacy (c)<extra></extra>",
+        )  # fmt: skip
+    if any(v is not None for v in marker):
+        fig.add_scatter(
+            x=x, y=marker, mode="markers+text", name="Month total hidden (c)",
+            marker={"symbol": "x-thin-open", "size": 10, "color": "#505A5F", "line": {"width": 2}},
+            text=["c" if v is not None else "" for v in marker], textposition="top center",
+            textfont={"size": 13, "color": "#0B0C0C"},
+            hovertemplate="Part of this month is hidden to protect privacy (c)<extra></extra>",
+        )  # fmt: skip
 
 
 def lines_chart(
@@ -296,13 +350,19 @@ def status_bars(
                     "shape": theme.pattern_for(index),
                     "fillmode": "overlay",
                     "fgcolor": "white",
-                    "size": 7,
+                    "size": 9,
+                    "fgopacity": 0.45,
                 },
             },
             text=[counts.get(value, 0) or "" for value in xs],
             textposition="inside",
+            textangle=0,
+            insidetextanchor="middle",
+            textfont={"color": "white", "size": 13},
             hovertemplate="%{y:,}",
         )
-    fig.update_layout(barmode="stack")
+    # Labels stay level; one that does not fit its segment is left out (the numbers are in the
+    # table under the chart) rather than rotated over the hatching.
+    fig.update_layout(barmode="stack", uniformtext={"minsize": 12, "mode": "hide"})
     base_layout(fig, title, y_title, context, x_title=x_title)
     return fig

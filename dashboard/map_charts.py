@@ -126,6 +126,8 @@ def choropleth(
     return fig
 
 
+LABEL_POSITIONS = ("top center", "bottom right", "top left", "bottom center", "top right")
+
 FLAG_COLOURS = {
     "high_998": theme.DARK_PINK,
     "high_95": theme.ORANGE,
@@ -166,12 +168,15 @@ def funnel_chart(
         if not part.height:
             continue
         show_text = flag in ("high_998", "high_95")
+        part = part.sort("population")
         fig.add_scatter(
             x=part["population"].to_list(),
             y=part["rate"].to_list(),
             mode="markers+text" if show_text else "markers",
             text=part["name"].to_list() if show_text else None,
-            textposition="top center",
+            # Neighbours by size alternate above/below and left/right, so labels do not collide.
+            textposition=[LABEL_POSITIONS[i % len(LABEL_POSITIONS)] for i in range(part.height)],
+            textfont={"size": 13},
             marker={"symbol": flag_markers[flag], "size": 13, "color": FLAG_COLOURS[flag],
                     "line": {"color": "white", "width": 1}},
             name=label,
@@ -192,16 +197,18 @@ def add_location_points(
     """Locations of concern as points at their postcode centroid: one trace per status, each
     with its own colour and a letter on the marker (O, M, C) so status never relies on colour."""
     colours = {"open": "#0B0C0C", "monitoring": "#505A5F", "closed": theme.LIGHT_PURPLE}
+    sizes = {"open": 18, "monitoring": 13, "closed": 9}
     for status, label in status_labels.items():
         part = points.filter(pl.col("status") == status)
         if not part.height:
             continue
+        # Markers only: text on a tile map needs font glyphs from the internet.
         fig.add_trace(
             go.Scattermap(
-                lat=part["lat"].to_list(), lon=part["lon"].to_list(), mode="markers+text",
-                marker={"size": 16, "color": colours.get(status, theme.MID_GREY)},
-                text=[label[0]] * part.height, textfont={"color": "white", "size": 11},
-                name=f"Location: {label}",
+                lat=part["lat"].to_list(), lon=part["lon"].to_list(), mode="markers",
+                marker={"size": sizes.get(status, 12), "color": colours.get(status, theme.MID_GREY),
+                        "opacity": 0.9},
+                name=f"Location: {label} ({'large' if sizes.get(status, 12) > 15 else 'medium' if sizes.get(status, 12) > 10 else 'small'} dot)",
                 customdata=list(zip(part["name"].to_list(), part["type_label"].to_list(),
                                     part["first_reported"].cast(pl.String).to_list(),
                                     part["linked_children"].to_list(),
@@ -211,5 +218,23 @@ def add_location_points(
                 "<br>Disruption: %{customdata[4]}<extra></extra>",
             )
         )  # fmt: skip
-    fig.update_layout(showlegend=True, legend={"orientation": "h", "y": -0.02, "x": 0})
+    fig.update_layout(
+        showlegend=True,
+        legend={"orientation": "h", "x": 0, "y": 1.0, "yanchor": "bottom", "font": {"size": 14}},
+        title={"yref": "container", "y": 0.99, "yanchor": "top"},
+        margin={"t": 190},
+        height=700,
+    )
+    return fig
+
+
+def add_flag_legend(fig: go.Figure, flag_labels: Mapping[str, str]) -> go.Figure:
+    """A legend for the areas' flag colours (the choropleth itself has no colour bar)."""
+    for flag, label in flag_labels.items():
+        fig.add_trace(
+            go.Scattermap(
+                lat=[None], lon=[None], mode="markers", name=f"Area: {label}",
+                marker={"size": 14, "color": FLAG_COLOURS[flag]}, hoverinfo="skip",
+            )
+        )  # fmt: skip
     return fig

@@ -6,6 +6,7 @@ import polars as pl
 import streamlit as st
 
 from dashboard import cache, map_charts, ui, url_state
+from domain.chart_text import flag_summary
 from domain.hotspots import (
     FLAG_LABELS,
     FLAG_MARKERS,
@@ -25,6 +26,16 @@ def p_text(p: float) -> str:
 
 
 MEASURES = {"referrals": "Referrals", "missing_episodes": "Missing episodes"}
+
+
+def hot_spot_table(flagged: pl.DataFrame, measure: str) -> pl.DataFrame:
+    """The funnel plot's and flag map's numbers, one row per area."""
+    return flagged.sort("rate", descending=True).select(
+        pl.col("name").alias("Area"), pl.col("code").alias("Code"),
+        pl.col("population").alias("Children aged 0-17"), pl.col("count").alias(measure),
+        pl.col("rate").round(1).alias("Rate per 10,000"),
+        pl.col("flag").replace_strict(FLAG_LABELS).alias("Flag"),
+    )  # fmt: skip
 
 ui.page_header(
     "Hot spots (MACE)",
@@ -66,8 +77,9 @@ period = f"{month_label(add_months(end, -11))} to {month_label(end)}"
 st.subheader("Worse and getting worse")
 if worse.height:
     for row in worse.iter_rows(named=True):
+        code = f" ({row['code']})" if row["code"] != row["name"] else ""  # never "BD5 (BD5)"
         st.error(
-            f"**{row['name']}** ({row['code']}): {row['rate']:,.1f} {MEASURES[measure].lower()} per "
+            f"**{row['name']}**{code}: {row['rate']:,.1f} {MEASURES[measure].lower()} per "
             f"10,000 children in {period} against {row['district_rate']:,.1f} for the district "
             f"({FLAG_LABELS[row['flag']].lower()}); {row['last3']:,} in the last 3 months against "
             f"{row['previous12']:,} in the 12 before (rising: {p_text(row['rising_p'])}).",
@@ -85,13 +97,13 @@ st.caption(
 
 context = cache.chart_context()
 curve = funnel_curve(float(flagged["district_rate"][0]), flagged["population"].to_list())
-st.plotly_chart(
-    map_charts.funnel_chart(
-        flagged, curve, FLAG_LABELS, FLAG_MARKERS,
-        f"{MEASURES[measure]} per 10,000 children aged 0-17 by {GEOGRAPHIES[geography].lower()[:-1]}, {period}",
-        f"{MEASURES[measure]} per 10,000 children", context,
-    ),
-    theme=None, key="hot-funnel",
+funnel_title = f"{MEASURES[measure]} per 10,000 children aged 0-17 by {GEOGRAPHIES[geography].lower()[:-1]}, {period}"
+flag_rows = list(zip(flagged["name"].to_list(), flagged["flag"].replace_strict(FLAG_LABELS).to_list(), strict=True))
+ui.chart_with_numbers(
+    map_charts.funnel_chart(flagged, curve, FLAG_LABELS, FLAG_MARKERS, funnel_title,
+                            f"{MEASURES[measure]} per 10,000 children", context),
+    hot_spot_table(flagged, MEASURES[measure]), f"hot-spots-{measure}-{geography}", "hot-funnel",
+    flag_summary(funnel_title, flag_rows),
 )  # fmt: skip
 
 last_meeting = max([d for d in meetings if d <= cache.data_as_of()], default=None)
@@ -122,12 +134,19 @@ figure.data[-1].update(
     colorscale=[[i / 4, map_charts.FLAG_COLOURS[f]] for i, f in enumerate(flag_order)], zmin=0, zmax=4,
     showscale=False, hovertemplate="<b>%{customdata[0]}</b><br>ONS code: %{location}<br>%{customdata[1]}<extra></extra>",
 )  # fmt: skip
+map_charts.add_flag_legend(figure, FLAG_LABELS)
 map_charts.add_location_points(figure, places, LOCATION_STATUSES)
-st.plotly_chart(figure, theme=None, key="hot-map")
+map_title = f"Flags by {GEOGRAPHIES[geography].lower()[:-1]} and locations of concern"
+ui.chart_with_numbers(
+    figure, hot_spot_table(flagged, MEASURES[measure]), f"hot-spot-flags-{geography}", "hot-map",
+    flag_summary(map_title, flag_rows) + f" {places.height:,} locations of concern shown.",
+    numbers=False,
+)  # fmt: skip
 st.caption(
-    "Areas: dark pink = above 99.8% limit, orange = above 95%, grey = within limits, blue = below. "
-    "Points: locations of concern at their postcode's centre (never an exact address), lettered "
-    "O (open), M (monitoring), C (closed)."
+    "Areas: dark pink = above 99.8% limit, orange = above 95%, grey = within limits, blue = below "
+    "(the legend above the map). Points: locations of concern at their postcode's centre (never "
+    "an exact address); the larger the dot the more active: open, monitoring, closed. The "
+    "numbers for each area are under the funnel plot; each location is in the table below."
 )
 
 st.subheader(f"Locations of concern ({places.height:,} shown)")
