@@ -148,7 +148,9 @@ def build_pack(figures: BriefingFigures, context: PackContext, threshold: int = 
     sentences = "".join(f"<li>{escape(s)}</li>" for s in narrative(figures, threshold))
     first = (
         f"<p class='sub'>1. {escape(slides.SLIDE_TITLES[0])} · {escape(period)}</p>"
-        + html.table(headline_header, slides.headline_rows(figures, threshold), css_class="headline")
+        + html.table(
+            headline_header, slides.headline_rows(figures, threshold), css_class="headline"
+        )
         + f"<ul class='big'>{sentences}</ul>"
         + "<p class='note'>c: hidden to protect children's privacy (see data notes).</p>"
     )

@@ -11,19 +11,19 @@ import streamlit as st
 
 from dashboard import cache, ui, url_state
 from dashboard.briefing_pack import PackContext, StaticChartsUnavailable, build_pack, pack_filename
-from dashboard.charts import ChartContext
+from dashboard.charts import ChartContext, wrap_title
 from domain.briefing_figures import BriefingFigures
 
 PDF_KEY = "briefing-pdf"
 
 # Sizes follow the screen height (vh), so one slide fills a 1280x720 projector and a 1920x1080
-# screen alike without scrolling; text, the slide counter and the buttons grow with it.
+# screen alike without scrolling; text, charts, the slide counter and the buttons grow with it.
 PRESENTATION_CSS = """
 <style>
 [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], header,
 [data-testid="stToolbar"], [data-testid="stDecoration"] { display: none !important; }
-[data-testid="stMainBlockContainer"] { max-width: 100% !important; padding: 1.2vh 2.5vw 0 !important; }
-[data-testid="stMainBlockContainer"] [data-testid="stVerticalBlock"] { gap: 0.9vh !important; }
+[data-testid="stMainBlockContainer"] { max-width: 100% !important; padding: 1vh 2.5vw 0 !important; }
+[data-testid="stMainBlockContainer"] [data-testid="stVerticalBlock"] { gap: 0.8vh !important; }
 .stApp, .stMarkdown p, .stMarkdown li, td, th { font-size: 2.45vh !important; color: #000 !important; }
 .stMarkdown li { margin-bottom: 0.2vh !important; }
 .stMarkdown p { margin-bottom: 0.5vh !important; }
@@ -31,6 +31,8 @@ td, th { padding: 0.5vh 0.8vw !important; }
 h2 { font-size: 4vh !important; padding: 0.4vh 0 !important; }
 h3 { font-size: 3vh !important; padding: 0.4vh 0 !important; }
 [data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] p { font-size: 2.1vh !important; }
+[data-testid="stAlert"] p { font-size: 1.9vh !important; }
+[data-testid="stAlert"] > div { padding: 0.6vh 1vw !important; }
 .slide-counter, .slide-counter b { font-size: 3vh !important; }
 .st-key-slide-controls button { min-height: 6vh !important; padding: 0.6vh 1.6vw !important; }
 .st-key-slide-controls button p { font-size: 2.8vh !important; }
@@ -39,8 +41,9 @@ h3 { font-size: 3vh !important; padding: 0.4vh 0 !important; }
 </style>
 """
 
+
 # Figure heights in presentation mode, chosen for the smallest screen (720 px high): the slide
-# heading, caption and controls take about 190 px.
+# heading, caption and controls take about 200 px.
 FIT_HEIGHTS = {"map": 500, "trend": 470}
 
 
@@ -62,19 +65,27 @@ def current_slide(key: str, count: int) -> int:
 
 
 def fit(figure: go.Figure, presenting: bool, kind: str) -> go.Figure:
-    """On the big screen: a figure that fits the slide, with larger text."""
+    """On the big screen: a figure that fits the slide, with larger text. The slide's caption
+    already gives the source and date, so the chart's own footer goes."""
     if not presenting:
         return figure
+    figure.layout.annotations = [
+        a for a in figure.layout.annotations if not str(a.text or "").startswith("Source:")
+    ]
+    narrow = kind == "trend"  # three side by side
+    if narrow:
+        title = str(figure.layout.title.text or "").replace("<br>", " ")
+        figure.update_layout(title={"text": wrap_title(title, 34)[0]})
+        figure.update_xaxes(title=None)
     figure.update_layout(
         height=FIT_HEIGHTS[kind],
-        font={"size": 18},
-        title={"font": {"size": 21}},
-        legend={"orientation": "h", "x": 0, "y": -0.12, "yanchor": "top", "font": {"size": 16}},
-        margin={"l": 60, "r": 10, "t": 60, "b": 120},
+        font={"size": 17},
+        title={"font": {"size": 19}},
+        legend={"orientation": "h", "x": 0, "y": -0.12, "yanchor": "top", "font": {"size": 15}},
+        margin={"l": 60, "r": 10, "t": 70 if narrow else 60, "b": 10},
     )
-    for annotation in figure.layout.annotations:
-        if annotation.text and annotation.text.startswith("Source:"):
-            annotation.update(y=-0.42, font={"size": 14})
+    if narrow:
+        figure.update_layout(margin={"b": 130}, legend={"y": -0.1})
     return figure
 
 

@@ -6,8 +6,8 @@ the source and the data-as-of date, so a screenshot or export stands on its own.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
 import textwrap
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 

@@ -188,10 +188,11 @@ def chart_with_numbers(
     key: str,
     summary: str | None = None,
     numbers: bool = True,
+    height: int | str = "content",
 ) -> None:
     """The chart (with a summary sentence for screen readers), then its numbers in a table and a
     CSV download (escaped for spreadsheets)."""
-    chart(figure, key, summary or describe(figure, table))
+    chart(figure, key, summary or describe(figure, table), height=height)
     if not numbers:
         return
     with st.expander("Show the numbers behind this chart"):

@@ -26,7 +26,10 @@ with st.sidebar:
         "Action", [None, *ACTIONS], format_func=lambda a: a or "All", key="audit-action",
         param="action",
     )  # fmt: skip
-    user = url_state.text("User e-mail (exact)", key="audit-user", param="user").strip().lower() or None
+    user = (
+        url_state.text("User e-mail (exact)", key="audit-user", param="user").strip().lower()
+        or None
+    )
 ui.audit_filters("Audit log", {"since": since, "until": until, "action": action, "user": user})
 
 events = cache.audit_events(

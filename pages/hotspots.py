@@ -37,6 +37,7 @@ def hot_spot_table(flagged: pl.DataFrame, measure: str) -> pl.DataFrame:
         pl.col("flag").replace_strict(FLAG_LABELS).alias("Flag"),
     )  # fmt: skip
 
+
 ui.page_header(
     "Hot spots (MACE)",
     "Which wards and postcode districts have high rates per 10,000 children and are rising, and "
@@ -98,7 +99,13 @@ st.caption(
 context = cache.chart_context()
 curve = funnel_curve(float(flagged["district_rate"][0]), flagged["population"].to_list())
 funnel_title = f"{MEASURES[measure]} per 10,000 children aged 0-17 by {GEOGRAPHIES[geography].lower()[:-1]}, {period}"
-flag_rows = list(zip(flagged["name"].to_list(), flagged["flag"].replace_strict(FLAG_LABELS).to_list(), strict=True))
+flag_rows = list(
+    zip(
+        flagged["name"].to_list(),
+        flagged["flag"].replace_strict(FLAG_LABELS).to_list(),
+        strict=True,
+    )
+)
 ui.chart_with_numbers(
     map_charts.funnel_chart(flagged, curve, FLAG_LABELS, FLAG_MARKERS, funnel_title,
                             f"{MEASURES[measure]} per 10,000 children", context),

@@ -92,7 +92,11 @@ with st.sidebar:
         else ui.area_filter("map-area")
     )
     background = url_state.radio(
-        "Background", list(BASEMAPS), format_func=BASEMAPS.get, key="map-basemap", param="background"
+        "Background",
+        list(BASEMAPS),
+        format_func=BASEMAPS.get,
+        key="map-basemap",
+        param="background",
     )
 
 scope = Scope(start, end, vintage=vintage, area_code=area)
