@@ -218,7 +218,7 @@ def breakdown_chart(
             },
             hovertemplate="%{y:,}",
         )
-    _add_hidden_marks(fig, frame, totals, value, months, x)
+    _add_hidden_marks(fig, frame, value, months, x)
     line_x = _month_dates(lines["month"].to_list())
     fig.add_scatter(
         x=line_x,
@@ -245,14 +245,14 @@ def breakdown_chart(
 def _add_hidden_marks(
     fig: go.Figure,
     frame: pl.DataFrame,
-    totals: pl.DataFrame,
     value: str,
     months: Sequence[str],
     x: Sequence[date],
 ) -> None:
-    """Hidden cells shown as hidden, never silently dropped: where the month's total is known,
-    the hidden part is a grey hatched segment marked "c" on top of the stack; where the total is
-    hidden too, a "c" marker sits on top of what is shown."""
+    """Hidden cells shown as hidden, never silently dropped: a "c" marker sits on top of each
+    month's visible stack wherever part of that month is hidden. The marker stands at the sum of
+    the shown cells (each 0 or at least the threshold), never at the size of what is hidden, so
+    the chart states no small number even where the total is published."""
     hidden = frame.filter(pl.col(value).is_null())
     if not hidden.height:
         return
@@ -263,36 +263,15 @@ def _add_hidden_marks(
         .agg(pl.col(value).sum())
         .iter_rows()
     )
-    total = dict(zip(totals["month"].to_list(), totals["value"].to_list(), strict=True))
-    segment, marker = [], []
-    for month in months:
-        known = total.get(month)
-        if month not in hidden_months:
-            segment.append(None)
-            marker.append(None)
-        elif known is not None:
-            segment.append(max(known - shown.get(month, 0), 0))
-            marker.append(None)
-        else:
-            segment.append(None)
-            marker.append(shown.get(month, 0))
-    if any(v is not None for v in segment):
-        fig.add_bar(
-            x=x, y=segment, name="Hidden (c): small numbers",
-            marker={"color": HIDDEN_FILL, "line": {"width": 0},
-                    "pattern": {"shape": "x", "fillmode": "overlay", "fgcolor": "#505A5F", "size": 6}},
-            text=["c" if v is not None else "" for v in segment], textposition="inside",
-            insidetextanchor="middle", textfont={"color": "#0B0C0C", "size": 13},
-            hovertemplate="Hidden to protect privacy (c)<extra></extra>",
-        )  # fmt: skip
-    if any(v is not None for v in marker):
-        fig.add_scatter(
-            x=x, y=marker, mode="markers+text", name="Month total hidden (c)",
-            marker={"symbol": "x-thin-open", "size": 10, "color": "#505A5F", "line": {"width": 2}},
-            text=["c" if v is not None else "" for v in marker], textposition="top center",
-            textfont={"size": 13, "color": "#0B0C0C"},
-            hovertemplate="Part of this month is hidden to protect privacy (c)<extra></extra>",
-        )  # fmt: skip
+    marker = [shown.get(month, 0) if month in hidden_months else None for month in months]
+    fig.add_scatter(
+        x=x, y=marker, mode="markers+text", name="Hidden (c): small numbers",
+        marker={"symbol": "square", "size": 11, "color": HIDDEN_FILL,
+                "line": {"color": "#505A5F", "width": 1.5}},
+        text=["c" if v is not None else "" for v in marker], textposition="top center",
+        textfont={"size": 13, "color": "#0B0C0C"},
+        hovertemplate="Part of this month is hidden to protect privacy (c)<extra></extra>",
+    )  # fmt: skip
 
 
 def lines_chart(

@@ -35,11 +35,10 @@ a:focus-visible, button:focus-visible, summary:focus-visible, [role="tab"]:focus
   [data-testid="stMetricValue"] {{ font-size: 1.9rem !important; }}
   [data-testid="stMainBlockContainer"] {{ padding-left: 0.75rem; padding-right: 0.75rem; }}
   /* Charts keep a readable plot (the legend sits to the right) and scroll sideways instead. */
-  [data-testid="stElementContainer"]:has(> [data-testid="stPlotlyChart"]),
-  [data-testid="stElementContainer"]:has(> div > [data-testid="stPlotlyChart"]) {{
+  [data-testid="stElementContainer"]:has(> [data-testid="stFullScreenFrame"] > [data-testid="stPlotlyChart"]) {{
     overflow-x: auto;
   }}
-  [data-testid="stPlotlyChart"] {{ min-width: 680px; }}
+  [data-testid="stFullScreenFrame"]:has(> [data-testid="stPlotlyChart"]) {{ min-width: 680px; }}
 }}
 /* Printing: the page only (no sidebar, header, buttons), charts scaled into the paper. */
 @page {{ size: A4 landscape; margin: 12mm; }}
@@ -50,9 +49,10 @@ a:focus-visible, button:focus-visible, summary:focus-visible, [role="tab"]:focus
   [data-testid="stExpander"], [data-testid="stFileUploader"], .modebar-container {{
     display: none !important;
   }}
-  [data-testid="stMain"], .stMain {{ margin-left: 0 !important; }}
+  [data-testid="stMain"], .stMain {{ margin-left: 0 !important; align-items: flex-start !important; }}
   [data-testid="stMainBlockContainer"] {{
-    max-width: none !important; padding: 0 !important; zoom: 0.8;
+    width: 1000px !important; max-width: 1000px !important; padding: 0 !important;
+    margin: 0 !important;
   }}
   [data-testid="stPlotlyChart"], [data-testid="stMetric"], [data-testid="stTable"] {{
     break-inside: avoid;
@@ -76,6 +76,20 @@ LABEL_SCRIPT = """
       box.setAttribute('aria-label', p.textContent);
     }
   });
+  // Printing: a chart drawn wider than A4 landscape (about 1,000 px) is shrunk to fit it.
+  if (!window.__printFit) {
+    window.__printFit = true;
+    window.addEventListener('beforeprint', () => {
+      document.querySelectorAll('[data-testid="stPlotlyChart"]').forEach((chart) => {
+        chart.style.zoom = String(Math.min(1, 1000 / Math.max(1000, chart.offsetWidth)));
+      });
+    });
+    window.addEventListener('afterprint', () => {
+      document.querySelectorAll('[data-testid="stPlotlyChart"]').forEach((chart) => {
+        chart.style.zoom = '';
+      });
+    });
+  }
   if (!window.__chartLabels) {
     window.__chartLabels = new MutationObserver(label);
     window.__chartLabels.observe(document.body, {childList: true, subtree: true});

@@ -51,6 +51,16 @@ def fit_columns(
     for i in wrapping:
         widths[i] = max(MIN_TEXT_PX, header_px[i], math.floor(left * natural[i] / want))
         lines = max(lines, math.ceil(natural[i] / widths[i]))
+    # Header minimums can push the total over: take the excess from the widest text columns.
+    overflow = sum(widths) - room_px
+    for i in sorted(wrapping, key=lambda i: -widths[i]):
+        if overflow <= 0:
+            break
+        floor = max(MIN_TEXT_PX, header_px[i])
+        cut = min(widths[i] - floor, overflow)
+        widths[i] -= cut
+        overflow -= cut
+        lines = max(lines, math.ceil(natural[i] / widths[i]))
     lines = min(lines, MAX_LINES)
     row_height = None if lines == 1 else lines * LINE_PX + ROW_PADDING_PX
     return Fit(dict(zip(headers, widths, strict=True)), row_height)
