@@ -133,7 +133,7 @@ def _label_high_areas(fig: go.Figure, flagged: pl.DataFrame, curve: pl.DataFrame
     high = flagged.filter(pl.col("flag").is_in(["high_998", "high_95"])).sort("rate", descending=True)
     if not high.height:
         return
-    top = max([*flagged["rate"].to_list(), *curve["upper_998"].to_list(), 1.0])
+    top = max([*flagged["rate"].to_list(), *curve["upper_99.8"].to_list(), 1.0])
     gap, label_y = 0.08 * top, None
     for row in high.iter_rows(named=True):
         wanted = row["rate"] + 0.07 * top
@@ -233,7 +233,7 @@ def add_location_points(
     fig.update_layout(
         showlegend=True,
         legend={"orientation": "h", "x": 0, "y": 1.0, "yanchor": "bottom", "font": {"size": 14}},
-        title={"yref": "container", "y": 0.99, "yanchor": "top"},
+        title={"yref": "container", "y": 0.97, "yanchor": "top"},
         margin={"t": 190},
         height=700,
     )
