@@ -130,7 +130,9 @@ def _label_high_areas(fig: go.Figure, flagged: pl.DataFrame, curve: pl.DataFrame
     """Names of the areas above the limits, each on its own line of height: labels are stacked
     from the highest rate down at least 8% of the axis apart, with a thin line to their point,
     so two close points never get overlapping names."""
-    high = flagged.filter(pl.col("flag").is_in(["high_998", "high_95"])).sort("rate", descending=True)
+    high = flagged.filter(pl.col("flag").is_in(["high_998", "high_95"])).sort(
+        "rate", descending=True
+    )
     if not high.height:
         return
     top = max([*flagged["rate"].to_list(), *curve["upper_99.8"].to_list(), 1.0])
@@ -144,6 +146,7 @@ def _label_high_areas(fig: go.Figure, flagged: pl.DataFrame, curve: pl.DataFrame
             arrowcolor="#6F777B", font={"size": 13, "color": "#0B0C0C"},
             bgcolor="rgba(255,255,255,0.85)",
         )  # fmt: skip
+
 
 FLAG_COLOURS = {
     "high_998": theme.DARK_PINK,

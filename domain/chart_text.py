@@ -28,9 +28,7 @@ def series_summary(
         return f"Chart: {title}. No data for this selection."
     shown = [(label, value) for label, value in points if value is not None]
     hidden = len(points) - len(shown)
-    text = (
-        f"Chart: {title}. {len(points)} point{'s' if len(points) != 1 else ''}, {_month(points[0][0])} to {_month(points[-1][0])}."
-    )
+    text = f"Chart: {title}. {len(points)} point{'s' if len(points) != 1 else ''}, {_month(points[0][0])} to {_month(points[-1][0])}."
     last_label, last_value = points[-1]
     text += f" Latest ({_month(last_label)}): {format_count(last_value)}{unit}."
     if shown:

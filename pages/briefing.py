@@ -144,5 +144,5 @@ else:
 
 if not presenting:
     st.divider()
-    st.caption("Keyboard: ← and → move between slides; Esc leaves presentation mode.")
+    st.caption("Keyboard: ← and → move between slides; Esc leaves the full-screen slides.")
     slides_screen.pack_download(figures, area, end, context, threshold)
