@@ -14,8 +14,8 @@ from dataclasses import dataclass
 CHAR_PX = 7.6  # average width of a character in the table font
 HEADER_CHAR_PX = 8.2
 PADDING_PX = 26  # cell padding plus the sort arrow
-LINE_PX = 20
-ROW_PADDING_PX = 15
+LINE_PX = 22
+ROW_PADDING_PX = 18
 MIN_TEXT_PX = 88
 MAX_LINES = 4
 LONG_TEXT = 14  # characters: longer than this, a column may wrap
@@ -43,6 +43,7 @@ def fit_columns(
     if sum(natural) <= room_px:
         return Fit(dict(zip(headers, natural, strict=True)), None)
     wrapping = [i for i in range(len(headers)) if wrap[i] and longest[i] > LONG_TEXT]
+    full = [math.ceil(n * CHAR_PX + PADDING_PX) for n in longest]  # for counting wrapped lines
     fixed = sum(natural[i] for i in range(len(headers)) if i not in wrapping)
     left = max(room_px - fixed, MIN_TEXT_PX * max(len(wrapping), 1))
     want = sum(natural[i] for i in wrapping) or 1
@@ -50,7 +51,7 @@ def fit_columns(
     lines = 1
     for i in wrapping:
         widths[i] = max(MIN_TEXT_PX, header_px[i], math.floor(left * natural[i] / want))
-        lines = max(lines, math.ceil(natural[i] / widths[i]))
+        lines = max(lines, math.ceil(full[i] / widths[i]))
     # Header minimums can push the total over: take the excess from the widest text columns.
     overflow = sum(widths) - room_px
     for i in sorted(wrapping, key=lambda i: -widths[i]):
@@ -60,7 +61,7 @@ def fit_columns(
         cut = min(widths[i] - floor, overflow)
         widths[i] -= cut
         overflow -= cut
-        lines = max(lines, math.ceil(natural[i] / widths[i]))
+        lines = max(lines, math.ceil(full[i] / widths[i]))
     lines = min(lines, MAX_LINES)
     row_height = None if lines == 1 else lines * LINE_PX + ROW_PADDING_PX
     return Fit(dict(zip(headers, widths, strict=True)), row_height)
