@@ -32,6 +32,7 @@ table { border-collapse: collapse; font-size: 11.5pt; }
 table.headline { font-size: 13.5pt; width: 100%; } table.headline th, table.headline td { padding: 2.6mm 2.4mm; }
 ul.big { font-size: 14pt; margin-top: 6mm; } ul.big li { margin-bottom: 3mm; }
 .fill { grid-auto-rows: 1fr; } .fill .card p { font-size: 14pt; }
+table.services { width: 100%; font-size: 13pt; } table.services th, table.services td { padding: 2.6mm 2.4mm; }
 th, td { border: 0.6pt solid #B1B4B6; padding: 1.6mm 2.2mm; text-align: right; vertical-align: top; }
 th { background: #F3F2F1; }
 th:first-child, td:first-child { text-align: left; }

@@ -26,6 +26,7 @@ import plotly.io as pio
 from dashboard import briefing_html as html
 from dashboard import briefing_slides as slides
 from dashboard.charts import ChartContext
+from dashboard.services_tables import BRIEFING_HEADER, briefing_rows
 from domain.briefing_figures import BriefingFigures
 from domain.narrative import narrative
 
@@ -168,11 +169,17 @@ def build_pack(figures: BriefingFigures, context: PackContext, threshold: int = 
         for o in slides.objectives_rows(figures, markers=False)
     )
     services = (
-        "<p class='sub'>No service activity data are loaded for this area yet. These partnership "
-        "services work across the district, including in this area:</p><div class='grid two fill'>"
+        html.table(
+            [escape(h) for h in BRIEFING_HEADER],
+            briefing_rows(figures.services),
+            css_class="services",
+        )
+        + "<p class='sub' style='margin-top:4mm'>Children in the service: one-to-one cases open "
+        "at the end of the period (cases whose address is withheld count in the district only). "
+        "Also working across the district:</p><div class='grid two'>"
         + "".join(
             f"<div class='card'><p><strong>{escape(n)}</strong></p><p>{escape(w)}</p></div>"
-            for n, w in slides.SERVICES
+            for n, w in slides.SERVICES[4:]
         )
         + "</div>"
     )

@@ -11,7 +11,14 @@ import streamlit as st
 
 from dashboard import cache, url_state
 from domain.chart_text import series_summary
-from domain.csv_safe import to_safe_csv
+from domain.disclosure import suppression_threshold
+from domain.downloads import (
+    DownloadContext,
+    csv_with_context,
+    disclosure_status,
+    download_name,
+    slug,
+)
 from domain.months import add_months, month_label, months_between
 from domain.roles import RoleScope, Viewer
 from domain.table_widths import fit_columns
@@ -181,6 +188,56 @@ def chart(figure: go.Figure, key: str, summary: str, **kwargs) -> object:  # noq
     return event
 
 
+def area_name(area_code: str | None) -> str | None:
+    """An Area Committee's name from its code (None stays None: the whole district)."""
+    if not area_code:
+        return None
+    areas = cache.area_committees()
+    names = dict(zip(areas["code"].to_list(), areas["name"].to_list(), strict=True))
+    return names.get(area_code, area_code)
+
+
+def download_table(frame: pl.DataFrame, title: str, subject: str, key: str, *,
+                   area_code: str | None = None, period: tuple[date, date] | None = None,
+                   filters: dict[str, object] | None = None,
+                   label: str = "Download this table (CSV)", synthetic: bool | None = None) -> None:  # fmt: skip
+    """The app's own CSV download: a context block (title, source, as-of, area, period, filters,
+    disclosure, synthetic line), formula-neutralised cells, a name by subject, area and period,
+    and an audit event when it is taken. Streamlit's own table export is switched off."""
+    if frame.is_empty():
+        return
+    person = viewer()
+    as_of = cache.data_as_of()
+    area = area_name(area_code)
+    shown_filters = {k: _filter_text(v) for k, v in (filters or {}).items() if _filter_text(v)}
+    context = DownloadContext(
+        title=title, page=st.session_state.get(LAST_PAGE_KEY, ("", "", title))[2], as_of=as_of,
+        disclosure=disclosure_status(person.scope.role, suppression_threshold()), area=area,
+        period=period, filters=shown_filters,
+        synthetic=cache.is_synthetic() if synthetic is None else synthetic,
+    )  # fmt: skip
+    file_name = download_name(subject, area, period, as_of)
+    st.download_button(
+        label,
+        data=csv_with_context(frame, context),
+        file_name=file_name,
+        mime="text/csv",
+        key=f"{key}-csv",
+        on_click=_audit_export,
+        args=(file_name,),
+    )
+
+
+def _filter_text(value: object) -> str:
+    if value is None or value == [] or value is False:
+        return ""
+    if value is True:
+        return "yes"
+    if isinstance(value, list | tuple | set):
+        return ", ".join(str(v) for v in value)
+    return str(value)
+
+
 def chart_with_numbers(
     figure: go.Figure,
     table: pl.DataFrame,
@@ -189,29 +246,26 @@ def chart_with_numbers(
     summary: str | None = None,
     numbers: bool = True,
     height: int | str = "content",
+    *,
+    area_code: str | None = None,
+    period: tuple[date, date] | None = None,
+    filters: dict[str, object] | None = None,
 ) -> None:
     """The chart (with a summary sentence for screen readers), then its numbers in a table and a
-    CSV download (escaped for spreadsheets)."""
+    CSV download (with its context block)."""
     chart(figure, key, summary or describe(figure, table), height=height)
     if not numbers:
         return
     with st.expander("Show the numbers behind this chart"):
         st.dataframe(table, hide_index=True)
-        file_name = f"{file_stem}-{cache.data_as_of():%Y-%m-%d}.csv"
-        st.download_button(
-            "Download these numbers (CSV)",
-            data=to_safe_csv(table),
-            file_name=file_name,
-            mime="text/csv",
-            key=f"{key}-csv",
-            on_click=_audit_export,
-            args=(file_name,),
-        )
+        title = figure.layout.title.text or file_stem.replace("-", " ").capitalize()
+        download_table(table, title.replace("<br>", " "), file_stem, key, area_code=area_code,
+                       period=period, filters=filters, label="Download these numbers (CSV)")  # fmt: skip
 
 
 def describe(figure: go.Figure, table: pl.DataFrame) -> str:
     """A summary sentence from a chart's own table: its title and the monthly totals."""
-    title = str(figure.layout.title.text or "Chart")
+    title = str(figure.layout.title.text or "Chart").replace("<br>", " ")
     first = table.columns[0] if table.width else ""
     value = next((c for c in ("Total", "Value") if c in table.columns), None)
     if value is None or not table.height:
@@ -226,9 +280,13 @@ def describe(figure: go.Figure, table: pl.DataFrame) -> str:
 TABLE_ROOM_PX = 860  # a full-width table on a 1440 px screen with the sidebar open
 
 
-def show_table(frame: pl.DataFrame, room_px: int = TABLE_ROOM_PX, **kwargs) -> None:  # noqa: ANN003
+def show_table(frame: pl.DataFrame, *, download: str | None = None, subject: str | None = None,
+               area_code: str | None = None, period: tuple[date, date] | None = None,
+               filters: dict[str, object] | None = None, synthetic: bool | None = None,
+               room_px: int = TABLE_ROOM_PX, **kwargs) -> None:  # noqa: ANN003  # fmt: skip
     """st.dataframe with dates written as dates ('9 Oct 2026'), not midnight timestamps, and
-    columns sized to fit ``room_px``: long text wraps in taller rows instead of being cut."""
+    columns sized to fit ``room_px`` (long text wraps in taller rows instead of being cut); with
+    ``download`` (the table's title), the app's own audited CSV download under it."""
     config = {
         name: st.column_config.DateColumn(format="D MMM YYYY")
         for name, dtype in frame.schema.items()
@@ -245,6 +303,10 @@ def show_table(frame: pl.DataFrame, room_px: int = TABLE_ROOM_PX, **kwargs) -> N
     if fit.row_height and "row_height" not in kwargs:
         kwargs["row_height"] = fit.row_height
     st.dataframe(frame, hide_index=True, column_config=config, **kwargs)
+    if download:
+        subject = subject or download
+        download_table(frame, download, subject, f"table-{slug(subject)}", area_code=area_code,
+                       period=period, filters=filters, synthetic=synthetic)  # fmt: skip
 
 
 def _longest(frame: pl.DataFrame, name: str) -> int:

@@ -41,12 +41,19 @@ def _users(engine, args: argparse.Namespace) -> int:  # noqa: ANN001
 
 def _import(engine, args: argparse.Namespace) -> int:  # noqa: ANN001
     from data_access.imports import ImportRefused, commit, validate
+    from data_access.imports.cli_file import read_extract
 
     migrate(engine)
-    if not args.file.exists():
-        print(f"error: no such file: {args.file}", file=sys.stderr)
+    data, problem = read_extract(args.file)
+    if problem:
+        print(f"error: {problem} Nothing was imported.", file=sys.stderr)
         return 2
-    report = validate(args.file.read_bytes(), args.file.name, args.kind)
+    try:
+        report = validate(data, args.file.name, args.kind)
+    except Exception as error:  # noqa: BLE001 - never a traceback for a data manager
+        print(f"error: {args.file} could not be checked because of an unexpected error "
+              f"({type(error).__name__}: {error}). Nothing was imported.", file=sys.stderr)  # fmt: skip
+        return 3
     for note in report.notes:
         print(f"note: {note}")
     print(f"{report.rows_in_file:,} rows read; {len(report.valid_rows):,} valid; "
@@ -77,7 +84,15 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m data_access")
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("migrate", help="create or upgrade the schema (Alembic)")
-    commands.add_parser("load-demo", help="replace the store's contents with synthetic demo data")
+    demo = commands.add_parser(
+        "load-demo", help="replace the store's contents with synthetic demo data"
+    )
+    demo.add_argument(
+        "--scale",
+        type=float,
+        default=1.0,
+        help="multiply children and events (1: the calibrated demo; 0.05: sparse; 100: volume)",
+    )
     export = commands.add_parser("export", help="write the monthly aggregates as CSV")
     export.add_argument("--out", type=Path, required=True, help="folder to write the CSV files to")
     export.add_argument("--vintage", default="2004", help="ward set (default 2004)")
@@ -126,7 +141,7 @@ def main(argv: list[str] | None = None) -> int:
     elif args.command == "load-demo":
         from data_access.store import rebuild_demo
 
-        counts = rebuild_demo(engine)
+        counts = rebuild_demo(engine, args.scale)
         for table, rows in counts.items():
             print(f"{table:24s} {rows:>8,d} rows")
         print(f"Synthetic demo data loaded into {engine.url.render_as_string(hide_password=True)}")

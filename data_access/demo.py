@@ -18,6 +18,7 @@ from sqlalchemy import Connection, delete, insert, select
 from data_access import models as m
 from data_access.demo_mace import load_mace_demo
 from data_access.demo_plan import strategic_plan
+from data_access.demo_services import load_services_demo
 from data_access.reference import load_reference, postcodes_by_district
 from domain.months import add_months, month_end, months_between
 from domain.vocab import COVID_LOCKDOWN
@@ -120,8 +121,9 @@ def month_starts() -> list[date]:
     return months_between(FIRST_MONTH, LAST_MONTH)
 
 
-def cohort_targets(rng: np.random.Generator) -> dict[date, int]:
-    """Month-end cohort size: the shape interpolated, a little noise, published months exact."""
+def cohort_targets(rng: np.random.Generator, scale: float = 1.0) -> dict[date, int]:
+    """Month-end cohort size: the shape interpolated, a little noise, published months exact
+    (at scale 1; at another scale every month is the scale-1 figure times the scale)."""
     months = month_starts()
     anchors = sorted(COHORT_SHAPE)
     x = np.array([a.toordinal() for a in anchors], dtype=float)
@@ -130,6 +132,8 @@ def cohort_targets(rng: np.random.Generator) -> dict[date, int]:
     for month in months:
         value = float(np.interp(month.toordinal(), x, y)) + rng.normal(0, 4)
         targets[month] = PUBLISHED_COHORT.get(month, round(value))
+    if scale != 1.0:
+        targets = {month: max(1, round(value * scale)) for month, value in targets.items()}
     return targets
 
 
@@ -155,11 +159,16 @@ class _Builder:
     referrals: list[dict] = field(default_factory=list)
     episodes: list[dict] = field(default_factory=list)
     used_ids: set[str] = field(default_factory=set)
+    scale: float = 1.0
 
     def new_child(self, on: date, district: str | None = None) -> dict:
         rng = self.rng
         while True:
-            pseudo = f"CE-{int(rng.integers(0, 16**6)):06X}"
+            pseudo = (
+                f"CE-{int(rng.integers(0, 16**6)):06X}"
+                if self.scale <= 1
+                else f"CE-{int(rng.integers(0, 16**8)):08X}"
+            )
             if pseudo not in self.used_ids:
                 self.used_ids.add(pseudo)
                 break
@@ -298,7 +307,7 @@ def _simulate_other_referrals(builder: _Builder) -> None:
     for month in month_starts():
         trend = 1.0 + 0.004 * ((month.year - 2019) * 12 + month.month)
         lockdown = 0.8 if date(2020, 4, 1) <= month <= date(2020, 5, 1) else 1.0
-        count = rng.poisson(52 * trend * _seasonal(month) * lockdown)
+        count = rng.poisson(52 * trend * _seasonal(month) * lockdown * builder.scale)
         weights = _type_weights(month)
         for _ in range(count):
             on = _day_in(rng, month)
@@ -311,7 +320,7 @@ def _simulate_recent_surge(builder: _Builder) -> None:
     three months of the demo (a pattern the rising test should flag)."""
     rng = builder.rng
     for month in month_starts()[-3:]:
-        for _ in range(rng.poisson(16)):
+        for _ in range(rng.poisson(16 * builder.scale)):
             on = _day_in(rng, month)
             kind = "county_lines" if rng.random() < 0.4 else "cce"
             builder.refer(builder.new_child(on, district="BD5"), on, kind, "early_help")
@@ -327,6 +336,9 @@ def _simulate_missing(builder: _Builder) -> None:
     home_places = [(c["_sector"], c["_lsoa"]) for c in homes]
     pool_sizes = {"home": 420, "foster": 90, "residential": 60, "other": 30}
     base_rate = {"home": 96, "foster": 31, "residential": 74, "other": 12}
+    if builder.scale != 1.0:
+        pool_sizes = {k: max(1, round(v * builder.scale)) for k, v in pool_sizes.items()}
+        base_rate = {k: v * builder.scale for k, v in base_rate.items()}
     pools: dict[str, list[tuple[dict, float]]] = {k: [] for k in pool_sizes}
 
     def recruit(placement: str, on: date) -> tuple[dict, float]:
@@ -385,15 +397,21 @@ def _public(rows: list[dict]) -> list[dict]:
     return [{k: v for k, v in row.items() if not k.startswith("_")} for row in rows]
 
 
-def load_demo(connection: Connection) -> dict[str, int]:
-    """Replace everything in the store with the synthetic demo data set; returns row counts."""
+def load_demo(connection: Connection, scale: float = 1.0) -> dict[str, int]:
+    """Replace everything in the store with the synthetic demo data set; returns row counts.
+
+    ``scale`` multiplies the children and events (0.05: a sparse store where disclosure control
+    has most to do; 100: a volume test). Scale 1 is the calibrated demo, unchanged by the switch.
+    """
+    if not 0 < scale <= 1000:
+        raise ValueError(f"scale must be above 0 and at most 1000, not {scale}")
     rng = np.random.default_rng(SEED)
     for table in reversed(m.Base.metadata.sorted_tables):
         if table.name not in KEPT_ACROSS_RELOADS:
             connection.execute(delete(table))
     load_reference(connection)
-    builder = _Builder(rng=rng, places=postcodes_by_district())
-    _simulate_cohort(builder, cohort_targets(rng))
+    builder = _Builder(rng=rng, places=postcodes_by_district(), scale=scale)
+    _simulate_cohort(builder, cohort_targets(rng, scale))
     _simulate_other_referrals(builder)
     _simulate_missing(builder)
     _simulate_recent_surge(builder)
@@ -418,6 +436,11 @@ def load_demo(connection: Connection) -> dict[str, int]:
         connection, np.random.default_rng(SEED + 1), lsoa_codes, DISTRICT_WEIGHTS, at_risk,
         DATA_AS_OF,
     )  # fmt: skip
+    # Services last, on their own random stream: the rest of the demo is unchanged by them.
+    services_rng = np.random.default_rng(SEED + 1501)
+    counts |= load_services_demo(
+        connection, services_rng, postcodes_by_district(), FIRST_MONTH, DATA_AS_OF, scale
+    )
     connection.exec_driver_sql("ANALYZE")
     connection.execute(
         insert(m.TimelineEvent),
@@ -440,7 +463,8 @@ def load_demo(connection: Connection) -> dict[str, int]:
             {"key": "is_synthetic", "value": "true"},
             {"key": "data_from", "value": FIRST_MONTH.isoformat()},
             {"key": "data_as_of", "value": DATA_AS_OF.isoformat()},
-            {"key": "description", "value": f"Synthetic demo data, seed {SEED}"},
+            {"key": "description", "value": f"Synthetic demo data, seed {SEED}, scale {scale:g}"},
+            {"key": "demo_scale", "value": f"{scale:g}"},
         ],
     )
     return counts

@@ -25,12 +25,13 @@ def ensure_store(engine: Engine) -> bool:
     return True
 
 
-def rebuild_demo(engine: Engine | None = None) -> dict[str, int]:
-    """Drop whatever is in the store and load the demo data set, in one transaction."""
+def rebuild_demo(engine: Engine | None = None, scale: float = 1.0) -> dict[str, int]:
+    """Drop whatever is in the store and load the demo data set, in one transaction
+    (``scale`` multiplies children and events; see ``load_demo``)."""
     engine = engine or make_engine()
     migrate(engine)
     with engine.begin() as connection:
-        return load_demo(connection)
+        return load_demo(connection, scale)
 
 
 def prepare_real_store(engine: Engine) -> bool:

@@ -57,6 +57,11 @@ table = cases.select(
 )
 st.metric(f"Children listed at the end of {month_label(month)}", f"{table.height:,}")
 ui.show_table(table)
+ui.download_table(
+    table, f"Children at risk at the end of {month_label(month)} (pseudonymous ids)",
+    "case list", "cases", area_code=area, period=(month, month),
+    filters={"Risk level": [RISK_LEVELS[level] for level in levels]},
+)  # fmt: skip
 st.caption(
     "Ids are pseudonymous: they cannot be turned back into a name without the source systems. "
     "This page is not cached and is available to MACE members only."

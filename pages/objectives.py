@@ -8,6 +8,7 @@ import polars as pl
 import streamlit as st
 
 from dashboard import cache, charts, theme, ui, url_state
+from dashboard.objective_links import objective_links
 from dashboard.tables import wide_table
 from domain.formatting import format_count
 from domain.objectives import objective_summary, quarter_ends, quarter_label, status_label
@@ -42,6 +43,7 @@ for row_start in (0, 3):
                 min(1.0, card["mean_progress"] / 100),
                 text=f"Average progress {card['mean_progress']:.0f}%",
             )
+            objective_links(card["objective_number"], ui.role())
 
 st.header("Actions")
 with st.sidebar:
@@ -94,6 +96,11 @@ ui.show_table(
         "Progress": st.column_config.ProgressColumn(min_value=0, max_value=100, format="%d%%"),
     },
 )
+ui.download_table(
+    table, "Strategic actions", "objectives actions", "objectives-actions",
+    filters={"Objective": objective_filter, "Status": [status_label(s) for s in status_filter],
+             "Lead agency": agency_filter, "Overdue only": overdue_only},
+)  # fmt: skip
 
 st.header("Status over time")
 quarters = tuple(quarter_ends(date(2021, 4, 1), as_of))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
-from dashboard import cache, charts, theme, ui, url_state
+from dashboard import cache, charts, services_blocks, theme, ui, url_state
 from dashboard.tables import split_table, suppressed_wide
 from data_access.sql import Scope
 from domain.disclosure import TOTAL
@@ -83,6 +83,8 @@ st.caption(
     )
 )
 
+services_blocks.overview_headline(role, month, area, area_name)
+
 cells, totals = split_table(cohort, "month", "risk_level", "children")
 figure = charts.breakdown_chart(
     cells,
@@ -100,6 +102,8 @@ ui.chart_with_numbers(
     suppressed_wide(cohort, "month", "risk_level", "children", RISK_LEVELS),
     "children-at-risk-by-level",
     "overview-cohort",
+    area_code=area,
+    period=(add_months(month, -23), month),
 )
 
 st.subheader("Strategic actions by progress status")

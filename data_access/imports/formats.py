@@ -8,7 +8,9 @@ from __future__ import annotations
 import csv
 import io
 from dataclasses import dataclass
+from datetime import date
 
+from domain.services import DELIVERIES, GENDERS, PROVIDERS, SERVICES
 from domain.vocab import (
     EXPLOITATION_TYPES,
     LOCATION_STATUSES,
@@ -33,6 +35,14 @@ class Column:
     allowed: tuple[str, ...] = ()
     max_length: int = 200
     future_allowed: bool = False
+    # Plausible bounds, checked before anything reaches the store (see ``int_bounds`` and
+    # ``date_bounds``). Whole numbers default to what every store can hold (PostgreSQL INTEGER is
+    # 32-bit); dates default to 2000-01-01 up to today.
+    minimum: int | None = None
+    maximum: int | None = None
+    earliest: date | None = None
+    years_ahead: int = 0  # dates: latest is today + N years; year numbers: this year + N
+    max_age_years: int | None = None  # birth months: the child is at most this old today
 
 
 @dataclass(frozen=True)
@@ -66,7 +76,7 @@ WHERE = (
 )  # fmt: skip
 CHILD_DETAILS = (
     Column("birth_month", "month", False, "Month and year of birth only (never the day).", "2011-06",
-           max_length=10),
+           max_length=10, max_age_years=25),
     Column("sex", "code", False, "Sex as recorded.", "female", ("female", "male", "other", "unknown")),
     Column("ethnicity", "text", False, "Ethnicity as recorded (free text, kept short).",
            "English British", max_length=40),
@@ -136,10 +146,11 @@ KINDS: dict[str, ImportKind] = {
                    "Licensing laws, Child Abduction Warning Notices, SHPOs and STROs"),
             Column("lead_agency", "text", True, "Lead agency.", "West Yorkshire Police", max_length=60),
             Column("due_on", "date", True, "When the action is due to be complete.", "2027-03-31",
-                   future_allowed=True),
+                   future_allowed=True, years_ahead=10),
             Column("updated_on", "date", True, "Date of this update.", "2026-10-12"),
             Column("status", "code", True, "Progress status.", "at_risk", tuple(RAG_STATUSES)),
-            Column("progress_pct", "int", True, "Per cent complete, 0 to 100.", "60"),
+            Column("progress_pct", "int", True, "Per cent complete, 0 to 100.", "60", minimum=0,
+                   maximum=100),
             Column("note", "text", False, "What changed (no names or contact details).",
                    "Licensing visits scheduled for November.", max_length=1000),
         ),
@@ -149,10 +160,36 @@ KINDS: dict[str, ImportKind] = {
         "denominators for rates per 10,000.",
         (
             Column("lsoa_code", "lsoa", True, "LSOA (2011) code in Bradford.", "E01010620", max_length=9),
-            Column("year", "int", True, "Mid-year estimate year.", "2025"),
-            Column("children_0_17", "int", True, "Children aged 0 to 17.", "512"),
+            Column("year", "int", True, "Mid-year estimate year.", "2025", minimum=2001, years_ahead=1),
+            Column("children_0_17", "int", True, "Children aged 0 to 17.", "512", minimum=0,
+                   maximum=10_000),
         ),
         key=("lsoa_code", "year"),
+    ),
+    "service_cases": ImportKind(
+        "service_cases", "Service cases", "Children taken on by Trusted Relationships, Turnaround, "
+        "Supporting Families against Youth Crime or Breaking the Cycle: one row per case (App. F "
+        "of the report counts these). Age, gender and ethnicity as the service recorded them.",
+        (
+            Column("source_id", "id", True, "The case's id in the provider's system: a corrected "
+                   "re-extract updates the case with the same id.", "TR-2026-0042", max_length=64),
+            CHILD_ID,
+            Column("service", "code", True, "Which service.", "trusted_relationships", tuple(SERVICES)),
+            Column("delivery", "code", False, "One-to-one (key-worker) casework, or group work "
+                   "(Trusted Relationships). Blank means one-to-one.", "one_to_one", tuple(DELIVERIES)),
+            Column("provider", "code", False, "Who delivers it (blank: other).", "barnardos",
+                   tuple(PROVIDERS)),
+            Column("started_on", "date", True, "Date the case was opened (allocated).", "2026-09-14"),
+            Column("closed_on", "date", False, "Date the case was closed (blank while open).", ""),
+            Column("age", "int", True, "Age in whole years when the case started (0 to 25).", "14"),
+            Column("gender", "code", True, "Gender as recorded.", "female", tuple(GENDERS)),
+            Column("ethnicity", "text", False, "Ethnicity in the service's own words (blank: "
+                   "not recorded).", "English British", max_length=40),
+            *WHERE,
+            Column("location_withheld", "bool", False, "yes when the service withholds the "
+                   "address (the case is counted as 'confidential' and never mapped); leave the "
+                   "postcode columns blank then.", "no", ("yes", "no")),
+        ),
     ),
 }  # fmt: skip
 
@@ -178,10 +215,13 @@ def template_csv(kind: str) -> bytes:
 
 def dictionary_markdown() -> str:
     """The data dictionary for every import kind, as Markdown (docs/data-dictionary.md)."""
+    from data_access.imports.bounds import range_text
+    from data_access.imports.checks_doc import CHECKS_MARKDOWN
+
     lines = [
         "# Data dictionary: import formats",
         "",
-        "Generated from `data_access/import_formats.py` (a test keeps this file in step).",
+        "Generated from `data_access/imports/formats.py` (a test keeps this file in step).",
         "Files are CSV (UTF-8, comma or semicolon separated) or Excel `.xlsx` (first sheet).",
         "Dates are written `YYYY-MM-DD` (or `DD/MM/YYYY`); times `YYYY-MM-DD HH:MM`.",
         "Import with `python -m data_access import FILE --kind KIND` or on the Data page.",
@@ -189,13 +229,13 @@ def dictionary_markdown() -> str:
     ]
     for spec in KINDS.values():
         lines += [f"## {spec.label} (`{spec.name}`)", "", spec.description, "",
-                  "| Column | Required | Type | Meaning | Allowed values | Example |",
-                  "| --- | --- | --- | --- | --- | --- |"]  # fmt: skip
+                  "| Column | Required | Type | Meaning | Allowed values | Range | Example |",
+                  "| --- | --- | --- | --- | --- | --- | --- |"]  # fmt: skip
         for c in spec.columns:
             allowed = ", ".join(f"`{a}`" for a in c.allowed) if c.allowed else ""
             lines.append(
                 f"| `{c.name}` | {'yes' if c.required else 'no'} | {c.kind} | {c.meaning} | "
-                f"{allowed} | {c.example} |"
+                f"{allowed} | {range_text(c)} | {c.example} |"
             )
         lines.append("")
-    return "\n".join(lines)
+    return "\n".join(lines) + "\n" + CHECKS_MARKDOWN

@@ -23,14 +23,14 @@ pytestmark = pytest.mark.browser
 AXE = REPO_ROOT / ".ci" / "node" / "node_modules" / "axe-core" / "axe.min.js"
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 PAGES_BY_ROLE = {
-    "strategic_lead": ["", "map", "trends", "objectives", "briefing"],
-    "area_committee:SOUTH": ["", "map", "trends", "objectives", "briefing?slide=3"],
+    "strategic_lead": ["", "map", "trends", "objectives", "services", "briefing"],
+    "area_committee:SOUTH": ["", "map", "trends", "objectives", "services", "briefing?slide=3"],
     "mace": ["hotspots?by=district", "meeting", "cases"],
     "data_manager": ["data", "audit"],
 }
-CHARTS = {"": 1, "map": 1, "trends": 6, "objectives": 1, "briefing?slide=3": 3,
+CHARTS = {"services": 1, "": 1, "map": 1, "trends": 6, "objectives": 1, "briefing?slide=3": 3,
           "hotspots?by=district": 2}  # fmt: skip
-TITLES = {"": "Overview", "map": "Map", "trends": "Trends", "objectives": "Strategic objectives",
+TITLES = {"services": "Services", "": "Overview", "map": "Map", "trends": "Trends", "objectives": "Strategic objectives",
           "briefing": "Area briefing", "hotspots": "Hot spots (MACE)", "meeting": "MACE meeting",
           "cases": "Case list (MACE)", "data": "Data", "audit": "Audit log"}  # fmt: skip
 

@@ -178,3 +178,22 @@ def test_demo_store_on_postgresql():
     assert (totals["2020-01"], totals["2020-05"], totals["2020-08"]) == (283, 389, 311)
     assert cases.height > 300 and cases["types"].null_count() == 0
     assert view.new_significant["agencies"].null_count() == 0
+
+
+def test_a_sparse_demo_keeps_the_shape_at_a_twentieth(demo_engine, tmp_path):
+    """``load-demo --scale 0.05``: the same picture with a twentieth of the children, so that
+    disclosure control can be seen at work; scale 1 stays the calibrated demo."""
+    sparse = make_engine(f"sqlite:///{tmp_path / 'sparse.sqlite'}")
+    counts = rebuild_demo(sparse, scale=0.05)
+    with demo_engine.connect() as c:
+        full = {t: c.execute(select(func.count()).select_from(m.Base.metadata.tables[t])).scalar()
+                for t in ("referral", "missing_episode", "child")}  # fmt: skip
+    for table, rows in full.items():
+        assert 0.02 * rows < counts[table] < 0.09 * rows, table
+    with sparse.connect() as c:
+        cohort = queries.cohort_counts(c, Scope(date(2020, 1, 1), date(2020, 1, 1)), ())
+        scale = c.execute(select(m.DatasetInfo.value).where(m.DatasetInfo.key == "demo_scale"))
+        assert scale.scalar() == "0.05"
+    assert cohort["children"].sum() == round(283 * 0.05)
+    with pytest.raises(ValueError, match="scale"), sparse.begin() as c:
+        load_demo(c, scale=0)
