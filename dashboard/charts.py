@@ -36,7 +36,7 @@ class ChartContext:
 def wrap_title(text: str, width: int = 70) -> tuple[str, int]:
     """A long title broken over lines (Plotly never wraps, and a cut title loses the month),
     and how many lines it took."""
-    lines = textwrap.wrap(text, width) or [text]
+    lines = textwrap.wrap(text, width, break_on_hyphens=False) or [text]
     return "<br>".join(lines), len(lines)
 
 
