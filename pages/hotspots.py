@@ -115,7 +115,7 @@ ui.chart_with_numbers(
 ui.download_table(
     flagged.select([c for c in flagged.columns if c not in ("district_rate",)]),
     f"{MEASURES[measure]} per 10,000 children aged 0-17 by {GEOGRAPHIES[geography].lower()[:-1]}, {period}",
-    f"hot-spots {measure} by {geography}", "hot-funnel", period=(add_months(end, -11), end),
+    f"hot-spots {measure} by {geography}", "hot-rates", period=(add_months(end, -11), end),
     label="Download the rates and flags (CSV)",
 )  # fmt: skip
 
