@@ -127,9 +127,12 @@ elif slide == 3:
             for action in objective["actions"]:
                 st.markdown(f"- {action}")
 elif slide == 4:
-    st.table(pl.DataFrame(briefing_rows(figures.services), schema=BRIEFING_HEADER[:1] + [
+    services_table = pl.DataFrame(briefing_rows(figures.services), schema=BRIEFING_HEADER[:1] + [
         "What it does", "In the service at the end: area", "In the service: district",
-        "Taken on in the year: area", "Taken on: district"], orient="row").to_pandas().set_index("Service"))  # fmt: skip
+        "Taken on in the year: area", "Taken on: district"], orient="row")  # fmt: skip
+    if presenting:  # the descriptions would push the slide past the screen; they are in the pack
+        services_table = services_table.drop("What it does")
+    st.table(services_table.to_pandas().set_index("Service"))
     st.caption("One-to-one cases. c: hidden to protect children's privacy. Also working across "
                "the district: " + "; ".join(f"{n} ({w})" for n, w in slides.SERVICES[4:]) + ".")  # fmt: skip
 else:

@@ -203,7 +203,9 @@ def test_on_the_map_the_last_action_wins(server, desk):
     assert f"each month in {other} (" in chart_labels(desk)[1]  # the pick, not the old click
     pick(desk, "Area Committee", "Keighley")
     picker = desk.locator("[data-testid='stSelectbox']").filter(has_text="Show the 24-month").first
-    shown = picker.evaluate("e => e.textContent")  # the label and the shown choice
+    shown = picker.evaluate(  # the label and the shown choice (never the empty-box placeholder)
+        "e => e.textContent + ' ' + [...e.querySelectorAll('input')].map(i => i.value).join(' ')"
+    )
     assert "choose an area" in shown and "Choose an option" not in shown, shown
     desk.screenshot(path=str(ARTIFACTS / "links-map-after-area-change.png"))
 
