@@ -10,6 +10,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from data_access import audit
 from data_access import models as m
+from data_access.imports.commit_measures import MEASURE_LOADERS
 from data_access.imports.personal import pseudonymise
 from data_access.imports.report import CommitResult, ImportRefused, Report
 from data_access.reference import ensure_reference, postcode_record
@@ -286,4 +287,5 @@ LOADERS = {
     "action_updates": _load_action_update,
     "population": _load_population,
     "service_cases": _load_service_case,
+    **MEASURE_LOADERS,
 }

@@ -28,7 +28,9 @@ class Column:
     """One column of an import format."""
 
     name: str
-    kind: str  # text, id, date, datetime, month, code, codes, int, bool, postcode, sector, lsoa
+    kind: (
+        str  # text, id, date, datetime, month, code, codes, int, bool, postcode, sector, lsoa, ward
+    )
     required: bool
     meaning: str
     example: str
@@ -52,6 +54,7 @@ class ImportKind:
     description: str
     columns: tuple[Column, ...]
     key: tuple[str, ...] = ("source_id",)
+    location_required: bool = True  # False: a row may have no place (counts in district totals)
 
     @property
     def column_names(self) -> list[str]:
@@ -192,6 +195,11 @@ KINDS: dict[str, ImportKind] = {
         ),
     ),
 }  # fmt: skip
+
+# Education, modern slavery and disrupt-and-prosecute extracts (their own module).
+from data_access.imports.formats_measures import MEASURE_KINDS  # noqa: E402
+
+KINDS.update(MEASURE_KINDS)
 
 PERSONAL_COLUMNS = frozenset(
     {

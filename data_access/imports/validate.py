@@ -14,6 +14,7 @@ from data_access.imports.personal import personal_data_in
 from data_access.imports.read import read_table
 from data_access.imports.report import ImportRefused, Problem, Report
 from data_access.imports.service_rules import service_case_rules
+from data_access.imports.validate_measures import MEASURE_ROW_RULES, parse_ward
 from data_access.reference import known_places, postcode_record
 
 POSTCODE_RE = re.compile(r"^[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}$")
@@ -236,6 +237,8 @@ def _parse(c, raw: str, today: date):  # noqa: ANN001, ANN202, C901 - one branch
         if not SECTOR_RE.match(value):
             raise ValueError(f"'{raw}' is not a postcode sector (like 'BD5 0').")
         return value
+    if c.kind == "ward":
+        return parse_ward(raw)
     if c.kind == "lsoa":
         value = raw.strip().upper()
         if not re.fullmatch(r"E0\d{7}", value):
@@ -292,6 +295,8 @@ def _row_rules(
         if clean.get("postcode"):
             record = postcode_record(clean["postcode"])
             clean["postcode_sector"], clean["lsoa_code"] = record["sector"], record["lsoa_code"]
+        elif not (spec.location_required or clean.get("postcode_sector") or clean.get("lsoa_code")):
+            pass  # no place given, and none needed: the row counts in district totals only
         elif not (clean.get("postcode_sector") and clean.get("lsoa_code")):
             problems.append(Problem(number, "postcode", "", "Give the postcode, or both the postcode "
                                     "sector and the LSOA code."))  # fmt: skip
@@ -312,3 +317,5 @@ def _row_rules(
         problems.append(
             Problem(number, "lsoa_code", clean["lsoa_code"], "Not an LSOA in Bradford District.")
         )
+    if spec.name in MEASURE_ROW_RULES:
+        MEASURE_ROW_RULES[spec.name](clean, number, problems)
