@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import cache, page_style, ui, url_state
+from dashboard import cache, live, page_style, ui, url_state
 from dashboard.auth import current_viewer
 
 st.set_page_config(
@@ -15,6 +15,7 @@ st.set_page_config(
 )
 
 cache.engine()  # first run on a fresh machine: creates the store and loads the demo data
+live.start_rerun()  # the store version for this rerun: part of every query cache key
 
 ALL_PAGES = {
     "overview": st.Page("pages/overview.py", title="Overview", icon=":material/dashboard:"),
@@ -78,6 +79,7 @@ page = st.navigation([ALL_PAGES[name] for name in viewer.scope.pages()])
 st.set_page_config(page_title=f"{page.title} · Bradford child exploitation dashboard")
 page_style.apply()
 ui.mark_entrypoint()
+live.page_opened(page.title)
 ui.audit_page_view(viewer, page.title)
 page.run()
 url_state.finish()

@@ -19,6 +19,7 @@ import shapely
 from sqlalchemy import Engine, delete, insert, select
 
 from data_access import models as m
+from data_access import store_version
 from data_access.reference import GEO_ASSETS, ensure_reference
 
 BNG = "EPSG:27700"
@@ -127,4 +128,5 @@ def load_boundaries(engine: Engine, path: Path, level: str, vintage: str, code_f
         connection.execute(insert(m.BoundaryLayer), [{
             "level": level, "vintage": vintage, "geojson": geojson, "loaded_at": datetime.now(),
             "source_file": path.name[:255]}])  # fmt: skip
+        store_version.bump(connection)
     return {"wards": len(ward_rows), "lookup_rows": len(lookup_rows), "postcodes": len(joined)}
