@@ -7,7 +7,7 @@ from datetime import date, timedelta
 import polars as pl
 import streamlit as st
 
-from dashboard import cache, live, ui
+from dashboard import cache, live, ui, url_state
 from data_access import mace_writes
 from domain.vocab import (
     AGENCIES,
@@ -28,8 +28,8 @@ ui.page_header(
 role, viewer = ui.role(), ui.viewer()
 meetings = [d for d in cache.mace_meetings() if d <= cache.data_as_of()] or cache.mace_meetings()
 with st.sidebar:
-    held_on = st.selectbox("Meeting", list(reversed(meetings)),
-                           format_func=lambda d: f"{d:%-d %B %Y}", key="meeting-date")  # fmt: skip
+    held_on = url_state.selectbox("Meeting", list(reversed(meetings)), key="meeting-date",
+                                  format_func=lambda d: f"{d:%-d %B %Y}", param="meeting")  # fmt: skip
 ui.audit_filters("MACE meeting", {"meeting": held_on})
 PAGE = "MACE meeting"
 

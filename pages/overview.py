@@ -5,7 +5,16 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
-from dashboard import cache, charts, measure_headlines, public_views, services_blocks, theme, ui
+from dashboard import (
+    cache,
+    charts,
+    measure_headlines,
+    public_views,
+    services_blocks,
+    theme,
+    ui,
+    url_state,
+)
 from dashboard.tables import split_table, suppressed_wide
 from data_access.sql import Scope
 from domain.disclosure import TOTAL
@@ -48,11 +57,12 @@ if public_views.is_public(role):  # Area Committee: cells of the public release 
 latest = cache.data_as_of().replace(day=1)
 with st.sidebar:
     area = ui.area_filter("overview-area")
-    month = st.selectbox(
+    month = url_state.selectbox(
         "Month",
         list(reversed(months_between(add_months(latest, -23), latest))),
         format_func=month_label,
         key="overview-month",
+        param="month",
     )
 ui.audit_filters("Overview", {"area": area, "month": month})
 area_name = "the whole district"
