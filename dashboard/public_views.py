@@ -14,7 +14,7 @@ from datetime import date
 import polars as pl
 import streamlit as st
 
-from dashboard import cache, map_charts, release_cache, theme, ui
+from dashboard import cache, map_charts, release_cache, theme, ui, url_state
 from dashboard.release_charts import (
     HIDDEN_NOTE,
     period_label,
@@ -63,7 +63,9 @@ def legend() -> None:
                f"for {release_cache.release().release_month:%B %Y}.")  # fmt: skip
 
 
-def _place_picker(role: RoleScope, key: str, wards: bool = False) -> tuple[str, str, str]:
+def _place_picker(
+    role: RoleScope, key: str, wards: bool = False, param: str = "area"
+) -> tuple[str, str, str]:
     """(level, code, name): the member's own area, the district, or (optionally) one of its wards."""
     areas = cache.area_committees()
     area_name = areas.filter(pl.col("code") == role.area_code)["name"].item()
@@ -71,7 +73,8 @@ def _place_picker(role: RoleScope, key: str, wards: bool = False) -> tuple[str, 
     if wards:
         ward_list = cache.wards().filter(pl.col("area_code") == role.area_code).sort("name")
         places |= {c: ("ward", f"{n} ward") for c, n in ward_list.select("code", "name").rows()}
-    code = st.selectbox("Place", list(places), format_func=lambda c: places[c][1], key=key)
+    code = url_state.selectbox("Place", list(places), format_func=lambda c: places[c][1],
+                               key=key, param=param, role_bound=True)  # fmt: skip
     return places[code][0], code, places[code][1]
 
 
@@ -93,8 +96,9 @@ def overview(role: RoleScope) -> None:
     ends = [(p.start, p.end) for p in month_ends(month)]
     with st.sidebar:
         level, code, name = _place_picker(role, "overview-public-place")
-        end = st.selectbox("Month end", [e for e, _ in reversed(ends)],
-                           format_func=lambda d: f"{d:%B %Y}", key="overview-public-month")  # fmt: skip
+        end = url_state.selectbox("Month end", [e for e, _ in reversed(ends)],
+                                  format_func=lambda d: f"{d:%B %Y}", key="overview-public-month",
+                                  param="month")  # fmt: skip
     ui.audit_filters("Overview", {"place": code, "month_end": end})
     public_note("month ends and the latest 12 months against the 12 before")
     place = [(level, code)]

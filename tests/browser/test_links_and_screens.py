@@ -329,7 +329,7 @@ def test_every_page_per_role(server, desk, role):
             legend = desk.evaluate(
                 "[...document.querySelectorAll('.legendtext')].map(t => t.textContent)"
             )
-            assert "Hidden (c): small numbers" in legend  # hidden shown as hidden, not dropped
+            assert "Hidden categories (c)" in legend  # hidden shown as hidden, not dropped
         slug = name or "overview"
         desk.screenshot(path=str(ARTIFACTS / f"links-{role.replace(':', '-')}-{slug}.png"))
 

@@ -16,6 +16,7 @@ from dashboard.charts import ChartContext
 from data_access.briefing import briefing_figures
 from data_access.engine import make_engine
 from domain.briefing_figures import BriefingPeriod
+from domain.roles import RoleScope
 from geo import boundaries
 from tests.conftest import ARTIFACTS
 
@@ -27,7 +28,7 @@ HEADINGS = ["Child exploitation briefing for Bradford South",
 @pytest.fixture(scope="module")
 def south(demo_db_url):  # noqa: ANN001, ANN201
     with make_engine(demo_db_url).connect() as connection:
-        figures = briefing_figures(connection, "SOUTH", PERIOD)
+        figures = briefing_figures(connection, RoleScope("area_committee", "SOUTH"), "SOUTH")
     context = PackContext("Synthetic demo data", date(2026, 10, 31), PERIOD.label(), True)
     pdf = build_pack(figures, context)
     path = ARTIFACTS / "briefing-pack-layout-south.pdf"

@@ -64,6 +64,10 @@ def page_numbers(at: AppTest, notes: bool = True) -> list[int]:
                 continue
             for cell in table.value[column].tolist():
                 found += numbers_in_text(str(cell))
+    for chart in at.get("plotly_chart"):  # numbers written on the charts (the ward map's labels)
+        for note in json.loads(chart.proto.spec)["layout"].get("annotations", []):
+            if not str(note.get("text", "")).startswith("Source:"):
+                found += numbers_in_text(re.sub(r"<[^>]+>", " ", str(note.get("text", ""))))
     for markdown in at.markdown:
         body = markdown.value
         if (notes and body.startswith("- ")) or ("**" in body and "Bradford" in body):
@@ -71,6 +75,8 @@ def page_numbers(at: AppTest, notes: bool = True) -> list[int]:
     for chart in at.get("plotly_chart"):
         for trace in json.loads(chart.proto.spec)["data"]:
             if trace.get("hoverinfo") == "skip" or trace.get("name") == "Number hidden":
+                continue
+            if trace.get("fill") == "toself":  # a ward's outline: coordinates, not counts
                 continue
             key = "z" if trace["type"] == "choroplethmap" else "y"
             found += [int(v) for v in trace.get(key) or [] if isinstance(v, (int, float))]
