@@ -15,7 +15,7 @@ import numpy as np
 from sqlalchemy import Connection, Engine, func, insert, select
 
 from data_access import models as m
-from data_access import queries, store_version
+from data_access import queries
 from data_access.release.atoms import ATOM_FUNCTIONS, Atoms, wards_by_area
 from domain.briefing_figures import default_period
 from domain.disclosure import suppression_threshold
@@ -115,13 +115,14 @@ def build_release(
         "seconds": round(result.seconds, 2),
     }
     release_id = _store(connection, release_month, parameters, result.values)
-    store_version.bump(connection)  # every server's caches miss and read the new release
     return BuildSummary(release_id, release_month, len(cells), len(result.hidden),
                         len(result.primary), result.seconds, parameters)  # fmt: skip
 
 
 def refresh_release(engine: Engine) -> BuildSummary:
-    """A new release in its own transaction (after an import has committed its rows)."""
+    """A new release in its own transaction (after an import has committed its rows, and
+    bumped the store version). The public tier's caches are keyed by release id, so they read
+    the new release at once without a second bump."""
     with engine.begin() as connection:
         return build_release(connection)
 

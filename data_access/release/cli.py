@@ -7,7 +7,7 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 
-from data_access import audit
+from data_access import audit, store_version
 from data_access.engine import migrate
 from data_access.release.build import build_release
 from data_access.release.export import UnprotectedRefused, write_release
@@ -21,6 +21,7 @@ def run_release(engine: Engine, out: Path | None, unprotected: bool, user: str) 
         return 2
     with engine.begin() as connection:
         summary = build_release(connection)
+        store_version.bump(connection)  # a write: every server's caches read afresh
     print(
         f"Release {summary.release_id} for {summary.release_month:%B %Y}: {summary.cells:,} cells, "
         f"{summary.hidden:,} hidden ({summary.primary:,} of them counts from 1 to "
