@@ -9,7 +9,6 @@ import polars as pl
 import streamlit as st
 
 from dashboard import cache
-from domain.csv_safe import to_safe_csv
 from domain.months import add_months, month_label, months_between
 from domain.roles import RoleScope, Viewer
 from geo.boundaries import ATTRIBUTION
@@ -171,7 +170,7 @@ def chart_with_numbers(figure: go.Figure, table: pl.DataFrame, file_stem: str, k
         file_name = f"{file_stem}-{cache.data_as_of():%Y-%m-%d}.csv"
         st.download_button(
             "Download these numbers (CSV)",
-            data=to_safe_csv(table),
+            data=cache.safe_csv(table),
             file_name=file_name,
             mime="text/csv",
             key=f"{key}-csv",

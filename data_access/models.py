@@ -351,3 +351,7 @@ class BoundaryLayer(Base):
     geojson: Mapped[str] = mapped_column(Text)
     loaded_at: Mapped[datetime] = mapped_column(DateTime)
     source_file: Mapped[str] = mapped_column(String(255))
+
+
+# The monthly aggregates the pages read live in their own module, on the same metadata.
+from data_access import aggregate_tables  # noqa: E402, F401

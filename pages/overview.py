@@ -5,7 +5,7 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
-from dashboard import cache, charts, theme, ui
+from dashboard import cache, theme, ui
 from dashboard.tables import split_table, suppressed_wide
 from data_access.sql import Scope
 from domain.disclosure import TOTAL
@@ -83,7 +83,8 @@ st.caption(
 )
 
 cells, totals = split_table(cohort, "month", "risk_level", "children")
-figure = charts.breakdown_chart(
+figure = cache.figure(
+    "charts.breakdown_chart",
     cells,
     "risk_level",
     "children",
