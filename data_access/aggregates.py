@@ -27,7 +27,6 @@ from sqlalchemy import (
     case,
     column,
     delete,
-    distinct,
     func,
     insert,
     literal,
@@ -43,11 +42,10 @@ from data_access.aggregate_tables import (
     AGGREGATE_TABLES,
     COUNT_TABLES,
     AggregateState,
-    CohortTypeMonth,
     MissingPresence,
     MissingWindow,
-    RiskPresence,
 )
+from data_access.aggregates_risk import rebuild_risk
 from data_access.sql import year_month
 from domain.months import add_months, month_end, months_between
 
@@ -68,7 +66,8 @@ def _as_date(value: date | datetime | str | None) -> date | None:
 
 def covered_months(connection: Connection) -> tuple[date, date] | None:
     """First and last month the events call for: the earliest event to the later of the data's
-    as-of date and the latest event date (open assessments run to that last month)."""
+    as-of date (today when the store does not declare one) and the latest event date (open
+    assessments run to that last month)."""
     ra, ref, ep = m.RiskAssessment, m.Referral, m.MissingEpisode
     firsts = [
         connection.execute(select(func.min(ra.assessed_on))).scalar(),
@@ -85,9 +84,13 @@ def covered_months(connection: Connection) -> tuple[date, date] | None:
         ).scalar(),
     ]
     firsts = [d for d in map(_as_date, firsts) if d]
+    declared_as_of = lasts.pop()
     lasts = [d for d in map(_as_date, lasts) if d]
     if not firsts:
         return None
+    # A store that does not declare its as-of date runs to today (``queries.data_as_of``):
+    # open assessments are then counted to the current month, as the pages will ask.
+    lasts.append(_as_date(declared_as_of) or date.today())
     return min(firsts).replace(day=1), max(lasts).replace(day=1)
 
 
@@ -192,7 +195,7 @@ def _rebuild(connection: Connection, months: list[date]) -> None:
     labels = [mth.strftime("%Y-%m") for mth in months]
     for table in AGGREGATE_TABLES:
         connection.execute(delete(table).where(table.c.month.in_(labels)))
-    _rebuild_risk(connection, months, labels)
+    rebuild_risk(connection, months)
     _rebuild_referrals(connection, months, labels)
     _rebuild_missing(connection, months, labels)
     for tables in COUNT_TABLES.values():
@@ -206,58 +209,6 @@ def _rebuild(connection: Connection, months: list[date]) -> None:
 
 def _insert(connection: Connection, table, names: list[str], statement) -> None:  # noqa: ANN001
     connection.execute(insert(table).from_select(names, statement))
-
-
-def _rebuild_risk(connection: Connection, months: list[date], labels: list[str]) -> None:
-    ra, months_cte = m.RiskAssessment, _month_values(months)
-    (lookup, on_lookup), (ward, on_ward) = _place(ra)
-    open_at_end = and_(
-        ra.assessed_on <= months_cte.c.month_end,
-        or_(ra.closed_on.is_(None), ra.closed_on > months_cte.c.month_end),
-    )
-    keys = [months_cte.c.month, lookup.vintage, ra.child_id, lookup.ward_code,
-            lookup.postcode_district, ra.risk_level, ward.area_committee_code]  # fmt: skip
-    presence = (
-        select(*keys, func.max(case((open_at_end, 1), else_=0)) == 1, literal(False))
-        .select_from(months_cte)
-        .join(ra, and_(ra.assessed_on <= months_cte.c.month_end,
-                       or_(ra.closed_on.is_(None), ra.closed_on >= months_cte.c.month_start)))
-        .join(lookup, on_lookup)
-        .join(ward, on_ward)
-        .group_by(*keys)
-    )  # fmt: skip
-    p = RiskPresence
-    _insert(connection, p, ["month", "vintage", "child_id", "ward_code", "postcode_district",
-                            "risk_level", "area_code", "at_month_end", "shared_end"], presence)  # fmt: skip
-    in_months = [p.month.in_(labels), p.at_month_end]
-    shared = (
-        select(p.vintage, p.month, p.child_id).where(*in_months)
-        .group_by(p.vintage, p.month, p.child_id).having(func.count() > 1)
-    )  # fmt: skip
-    connection.execute(
-        update(p)
-        .where(*in_months, tuple_(p.vintage, p.month, p.child_id).in_(shared))
-        .values(shared_end=True)
-    )
-    dims = [p.vintage, p.month, p.ward_code, p.postcode_district, p.risk_level, p.area_code]
-    _insert(
-        connection, COUNT_TABLES["cohort"][0].table,
-        ["vintage", "month", "ward_code", "postcode_district", "risk_level", "area_code", "children"],
-        select(*dims, func.count()).where(*in_months, ~p.shared_end).group_by(*dims),
-    )  # fmt: skip
-    types = m.RiskAssessmentType
-    type_keys = [lookup.vintage, months_cte.c.month, lookup.ward_code, lookup.postcode_district,
-                 ra.risk_level, types.exploitation_type, ward.area_committee_code]  # fmt: skip
-    _insert(
-        connection, CohortTypeMonth,
-        ["vintage", "month", "ward_code", "postcode_district", "risk_level", "exploitation_type",
-         "area_code", "children"],
-        select(*type_keys, func.count(distinct(ra.child_id)))
-        .select_from(months_cte).join(ra, open_at_end)
-        .join(types, types.assessment_id == ra.id)
-        .join(lookup, on_lookup).join(ward, on_ward)
-        .group_by(*type_keys),
-    )  # fmt: skip
 
 
 def _rebuild_referrals(connection: Connection, months: list[date], labels: list[str]) -> None:

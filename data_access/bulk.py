@@ -8,7 +8,7 @@ what is stored is what the ORM would have stored) in a few seconds.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from sqlalchemy import Connection, Table, insert
 
@@ -20,7 +20,8 @@ def bulk_insert(connection: Connection, table: Table, rows: Sequence[dict]) -> N
     columns = [table.c[name] for name in rows[0]]
     dialect = connection.dialect
     if dialect.name == "postgresql":
-        _copy(connection, table, columns, rows)
+        names = [column.name for column in columns]
+        _copy(connection, table, names, ([row[name] for name in names] for row in rows))
     elif dialect.name == "sqlite":
         processors = [column.type.bind_processor(dialect) for column in columns]
         names = [column.name for column in columns]
@@ -41,10 +42,9 @@ def bulk_insert(connection: Connection, table: Table, rows: Sequence[dict]) -> N
         connection.execute(insert(table), list(rows))
 
 
-def _copy(connection: Connection, table: Table, columns: list, rows: Sequence[dict]) -> None:
+def _copy(connection: Connection, table: Table, names: list[str], rows: Iterable[Sequence]) -> None:
     from psycopg import sql
 
-    names = [column.name for column in columns]
     driver = connection.connection.driver_connection  # the psycopg connection in this transaction
     statement = sql.SQL("COPY {} ({}) FROM STDIN").format(
         sql.Identifier(table.name), sql.SQL(", ").join(map(sql.Identifier, names))
@@ -52,7 +52,7 @@ def _copy(connection: Connection, table: Table, columns: list, rows: Sequence[di
     with driver.cursor() as cursor:
         with cursor.copy(statement) as copy:
             for row in rows:
-                copy.write_row([row[name] for name in names])
+                copy.write_row(row)
         if "id" in names and "id" in table.c and table.c.id.autoincrement is not False:
             # explicit ids do not move the sequence: move it, or the next insert would collide
             cursor.execute(
@@ -61,3 +61,23 @@ def _copy(connection: Connection, table: Table, columns: list, rows: Sequence[di
                 ).format(sql.Identifier(table.name)),
                 [table.name],
             )
+
+
+def bulk_insert_tuples(
+    connection: Connection, table: Table, names: list[str], rows: Sequence[tuple]
+) -> None:
+    """Insert rows given as tuples of plain values (str, int, bool, None) in ``names`` order:
+    the aggregates' path, with no per-value conversion."""
+    if not rows:
+        return
+    if connection.dialect.name == "postgresql":
+        _copy(connection, table, names, rows)
+        return
+    if connection.dialect.name != "sqlite":
+        connection.execute(insert(table), [dict(zip(names, row, strict=True)) for row in rows])
+        return
+    quoted = ", ".join(f'"{name}"' for name in names)
+    marks = ", ".join("?" for _ in names)
+    # names come from the table's own metadata, never from input; values are bound
+    sql = f'INSERT INTO "{table.name}" ({quoted}) VALUES ({marks})'  # noqa: S608
+    connection.exec_driver_sql(sql, list(rows))
