@@ -98,7 +98,9 @@ def measure(repeat: int) -> list[dict]:
                 results.append({"page": name, "measure": "cold load, new session (median)", "ms": statistics.median(loads[1:] or loads)})  # fmt: skip
             context = browser.new_context()
             page = context.new_page()
-            page.on("websocket", lambda ws: ws.on("framereceived", lambda f: payloads.append(len(f))))
+            page.on(
+                "websocket", lambda ws: ws.on("framereceived", lambda f: payloads.append(len(f)))
+            )
             page.set_viewport_size({"width": 1500, "height": 2400})
             page.goto(f"{url}/map")
             page.wait_for_function(DRAWN, arg=1, timeout=180_000)
