@@ -28,6 +28,9 @@ ALL_PAGES = {
         icon=":material/flag:",
         url_path="objectives",
     ),
+    "services": st.Page(
+        "pages/services.py", title="Services", icon=":material/diversity_3:", url_path="services"
+    ),
     "briefing": st.Page(
         "pages/briefing.py", title="Area briefing", icon=":material/slideshow:", url_path="briefing"
     ),

@@ -37,6 +37,7 @@ from reportlab.platypus import (
 
 from dashboard import briefing_slides as slides
 from dashboard.charts import ChartContext
+from dashboard.services_tables import BRIEFING_HEADER, briefing_rows
 from domain.briefing_figures import BriefingFigures
 from domain.narrative import narrative
 
@@ -199,10 +200,17 @@ def build_pack(figures: BriefingFigures, context: PackContext, threshold: int = 
     story.append(PageBreak())
 
     story.append(Paragraph("5. " + slides.SLIDE_TITLES[4], styles["h1"]))
+    services_header = [Paragraph(f"<b>{escape(h)}</b>", styles["small"]) for h in BRIEFING_HEADER]
+    services_rows = [[Paragraph(escape(cell), styles["small"]) if i < 2 else cell
+                      for i, cell in enumerate(row)] for row in briefing_rows(figures.services)]  # fmt: skip
+    story.append(_table([services_header, *services_rows],
+                        [55 * mm, 95 * mm, 30 * mm, 25 * mm, 30 * mm, 25 * mm]))  # fmt: skip
+    story.append(Spacer(1, 4 * mm))
     story.append(Paragraph(
-        "No service activity data are loaded for this area yet. These partnership services work "
-        "across the district, including in this area:", styles["body"]))  # fmt: skip
-    for name, what in slides.SERVICES:
+        "Children in the service: one-to-one cases open at the end of the period (cases whose "
+        "address is withheld count in the district only). Also working across the district:",
+        styles["body"]))  # fmt: skip
+    for name, what in slides.SERVICES[4:]:
         story.append(Paragraph(f"<b>{escape(name)}</b>: {escape(what)}", styles["body"]))
     story.append(PageBreak())
 

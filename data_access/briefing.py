@@ -7,7 +7,7 @@ from __future__ import annotations
 import polars as pl
 from sqlalchemy import Connection
 
-from data_access import protected, queries
+from data_access import protected, queries, services
 from data_access.sql import Scope
 from domain.briefing_figures import (
     GEOS,
@@ -148,4 +148,5 @@ def briefing_figures(
             connection, public, trend_scope, ("month", "risk_level")
         ),
         actions=queries.action_status(connection, queries.data_as_of(connection)),
+        services=services.briefing_table(connection, area_code, period.end, vintage),
     )

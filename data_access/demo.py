@@ -20,6 +20,7 @@ from data_access import models as m
 from data_access.bulk import bulk_insert
 from data_access.demo_mace import load_mace_demo
 from data_access.demo_plan import strategic_plan
+from data_access.demo_services import load_services_demo
 from data_access.reference import load_reference, postcodes_by_district
 from domain.months import add_months, month_end, months_between
 from domain.vocab import COVID_LOCKDOWN
@@ -454,6 +455,11 @@ def load_demo(connection: Connection, scale: float = 1.0) -> dict[str, int]:
         connection, np.random.default_rng(SEED + 1), lsoa_codes, DISTRICT_WEIGHTS, at_risk,
         DATA_AS_OF,
     )  # fmt: skip
+    # Services last, on their own random stream: the rest of the demo is unchanged by them.
+    services_rng = np.random.default_rng(SEED + 1501)
+    counts |= load_services_demo(
+        connection, services_rng, postcodes_by_district(), FIRST_MONTH, DATA_AS_OF, scale
+    )
     connection.exec_driver_sql("ANALYZE")
     connection.execute(
         insert(m.TimelineEvent),

@@ -7,7 +7,7 @@ from pathlib import Path
 import polars as pl
 from sqlalchemy import Connection
 
-from data_access import queries
+from data_access import queries, services
 from data_access.sql import Scope
 from domain.csv_safe import to_safe_csv
 
@@ -32,6 +32,7 @@ def export_frames(connection: Connection, vintage: str = "2004") -> dict[str, pl
             frames[filename] = queries.referral_counts(connection, scope, by)
         else:
             frames[filename] = queries.missing_counts(connection, scope, by)
+    frames["services_by_month.csv"] = services.services_by_month(connection, vintage)
     return frames
 
 
@@ -83,6 +84,7 @@ def publication_frames(connection: Connection, vintage: str = "2004") -> dict[st
             .otherwise(pl.col(value).cast(pl.String))
             .alias(value),
         )
+    frames["services_by_month.csv"] = services.publication_frame(connection, wards, vintage)
     return frames
 
 

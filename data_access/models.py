@@ -353,5 +353,32 @@ class BoundaryLayer(Base):
     source_file: Mapped[str] = mapped_column(String(255))
 
 
+class ServiceCase(Base):
+    """A child taken on by a partnership service (Trusted Relationships, Turnaround, SFAYC,
+    Breaking the Cycle). Age, gender and ethnicity are as the service recorded them at the start,
+    so its own profile can be compared with the at-risk cohort. Located like every event by
+    postcode sector and LSOA; both are empty when the service withholds the address (counted as
+    'confidential', never mapped)."""
+
+    __tablename__ = "service_case"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    source_id: Mapped[str | None] = mapped_column(String(64), unique=True, nullable=True)
+    child_id: Mapped[int] = mapped_column(ForeignKey("child.id"), index=True)
+    service: Mapped[str] = mapped_column(String(24))
+    delivery: Mapped[str] = mapped_column(String(16))
+    provider: Mapped[str] = mapped_column(String(24))
+    started_on: Mapped[date] = mapped_column(Date)
+    closed_on: Mapped[date | None] = mapped_column(Date, nullable=True)
+    age_at_start: Mapped[int] = mapped_column(Integer)
+    gender: Mapped[str] = mapped_column(String(8))
+    ethnicity: Mapped[str] = mapped_column(String(40))
+    lsoa_code: Mapped[str | None] = mapped_column(ForeignKey("lsoa.code"), nullable=True)
+    postcode_sector: Mapped[str | None] = mapped_column(String(6), nullable=True)
+    __table_args__ = (
+        Index("ix_service_case_period", "service", "started_on", "closed_on"),
+        Index("ix_service_case_location", "postcode_sector", "lsoa_code"),
+    )
+
+
 # The monthly aggregates the pages read live in their own module, on the same metadata.
 from data_access import aggregate_tables  # noqa: E402, F401

@@ -93,3 +93,4 @@ class BriefingFigures:
     missing_trend: pl.DataFrame
     cohort_trend: pl.DataFrame
     actions: pl.DataFrame
+    services: pl.DataFrame | None = None  # data_access.services.briefing_table, suppressed

@@ -154,6 +154,13 @@ STRATEGIC_OBJECTIVES: dict[int, tuple[str, tuple[str, ...]]] = {
     ),
 }
 
+# The measures that show each objective's effect, as (link text, page name): the Strategic
+# objectives page links them from the objective's card, for the roles that may open the page
+# (the page's script is ``pages/<page name>.py``).
+OBJECTIVE_MEASURES: dict[int, tuple[tuple[str, str], ...]] = {
+    2: (("Services and coverage", "services"),),
+}
+
 GLOSSARY: dict[str, str] = {
     "CE": "Child exploitation: criminal, sexual, missing, county lines and other forms.",
     "CSE": "Child sexual exploitation.",

@@ -9,6 +9,7 @@ import streamlit as st
 from dashboard import briefing_slides as slides
 from dashboard import cache, ui
 from dashboard.briefing_pack import PackContext, StaticChartsUnavailable, build_pack, pack_filename
+from dashboard.services_tables import BRIEFING_HEADER, briefing_rows
 from domain.briefing_figures import default_period
 from domain.disclosure import suppression_threshold
 from domain.months import add_months, month_label, months_between
@@ -114,12 +115,11 @@ elif slide == 3:
             for action in objective["actions"]:
                 st.markdown(f"- {action}")
 elif slide == 4:
-    st.markdown(
-        "No service activity data are loaded for this area yet. These partnership services work "
-        "across the district, including in this area:"
-    )
-    for name, what in slides.SERVICES:
-        st.markdown(f"- **{name}**: {what}")
+    st.table(pl.DataFrame(briefing_rows(figures.services), schema=BRIEFING_HEADER[:1] + [
+        "What it does", "In the service at the end: area", "In the service: district",
+        "Taken on in the year: area", "Taken on: district"], orient="row").to_pandas().set_index("Service"))  # fmt: skip
+    st.caption("One-to-one cases. c: hidden to protect children's privacy. Also working across "
+               "the district: " + "; ".join(f"{n} ({w})" for n, w in slides.SERVICES[4:]) + ".")  # fmt: skip
 else:
     for term, meaning in slides.DEFINITIONS:
         st.markdown(f"**{term}**: {meaning}")

@@ -8,6 +8,7 @@ import polars as pl
 import streamlit as st
 
 from dashboard import cache, charts, theme, ui
+from dashboard.objective_links import objective_links
 from dashboard.tables import wide_table
 from domain.formatting import format_count
 from domain.objectives import objective_summary, quarter_ends, quarter_label, status_label
@@ -42,6 +43,7 @@ for row_start in (0, 3):
                 min(1.0, card["mean_progress"] / 100),
                 text=f"Average progress {card['mean_progress']:.0f}%",
             )
+            objective_links(card["objective_number"], ui.role())
 
 st.header("Actions")
 with st.sidebar:

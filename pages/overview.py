@@ -5,7 +5,7 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
-from dashboard import cache, theme, ui
+from dashboard import cache, services_blocks, theme, ui
 from dashboard.tables import split_table, suppressed_wide
 from data_access.sql import Scope
 from domain.disclosure import TOTAL
@@ -81,6 +81,8 @@ st.caption(
         else ""
     )
 )
+
+services_blocks.overview_headline(role, month, area, area_name)
 
 cells, totals = split_table(cohort, "month", "risk_level", "children")
 figure = cache.figure(

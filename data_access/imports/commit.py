@@ -262,6 +262,16 @@ BULK_EVENTS = {
                                             "lsoa_code", "postcode_sector")),
 }  # fmt: skip
 
+
+def _load_service_case(connection: Connection, row: dict) -> str:
+    return _upsert(connection, m.ServiceCase, {"source_id": row["source_id"]}, {
+        "child_id": _child_id(connection, {**row, "sex": row["gender"]}), "service": row["service"],
+        "delivery": row["delivery"], "provider": row["provider"], "started_on": row["started_on"],
+        "closed_on": row["closed_on"], "age_at_start": row["age"], "gender": row["gender"],
+        "ethnicity": row["ethnicity"], "lsoa_code": row["lsoa_code"],
+        "postcode_sector": row["postcode_sector"]})  # fmt: skip
+
+
 LOADERS = {
     "referrals": _load_referral,
     "risk_assessments": _load_risk_assessment,
@@ -269,4 +279,5 @@ LOADERS = {
     "locations_of_concern": _load_location,
     "action_updates": _load_action_update,
     "population": _load_population,
+    "service_cases": _load_service_case,
 }

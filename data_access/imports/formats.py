@@ -9,6 +9,7 @@ import csv
 import io
 from dataclasses import dataclass
 
+from domain.services import DELIVERIES, GENDERS, PROVIDERS, SERVICES
 from domain.vocab import (
     EXPLOITATION_TYPES,
     LOCATION_STATUSES,
@@ -153,6 +154,31 @@ KINDS: dict[str, ImportKind] = {
             Column("children_0_17", "int", True, "Children aged 0 to 17.", "512"),
         ),
         key=("lsoa_code", "year"),
+    ),
+    "service_cases": ImportKind(
+        "service_cases", "Service cases", "Children taken on by Trusted Relationships, Turnaround, "
+        "Supporting Families against Youth Crime or Breaking the Cycle: one row per case (App. F "
+        "of the report counts these). Age, gender and ethnicity as the service recorded them.",
+        (
+            Column("source_id", "id", True, "The case's id in the provider's system: a corrected "
+                   "re-extract updates the case with the same id.", "TR-2026-0042", max_length=64),
+            CHILD_ID,
+            Column("service", "code", True, "Which service.", "trusted_relationships", tuple(SERVICES)),
+            Column("delivery", "code", False, "One-to-one (key-worker) casework, or group work "
+                   "(Trusted Relationships). Blank means one-to-one.", "one_to_one", tuple(DELIVERIES)),
+            Column("provider", "code", False, "Who delivers it (blank: other).", "barnardos",
+                   tuple(PROVIDERS)),
+            Column("started_on", "date", True, "Date the case was opened (allocated).", "2026-09-14"),
+            Column("closed_on", "date", False, "Date the case was closed (blank while open).", ""),
+            Column("age", "int", True, "Age in whole years when the case started (0 to 25).", "14"),
+            Column("gender", "code", True, "Gender as recorded.", "female", tuple(GENDERS)),
+            Column("ethnicity", "text", False, "Ethnicity in the service's own words (blank: "
+                   "not recorded).", "English British", max_length=40),
+            *WHERE,
+            Column("location_withheld", "bool", False, "yes when the service withholds the "
+                   "address (the case is counted as 'confidential' and never mapped); leave the "
+                   "postcode columns blank then.", "no", ("yes", "no")),
+        ),
     ),
 }  # fmt: skip
 

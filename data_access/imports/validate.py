@@ -12,6 +12,7 @@ from data_access.imports.formats import KINDS, PERSONAL_COLUMNS, ImportKind
 from data_access.imports.personal import LOOKS_PERSONAL
 from data_access.imports.read import read_table
 from data_access.imports.report import ImportRefused, Problem, Report
+from data_access.imports.service_rules import service_case_rules
 from data_access.reference import known_places, postcode_record
 
 POSTCODE_RE = re.compile(r"^[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}$")
@@ -235,6 +236,8 @@ def parse_when(raw: str, with_time: bool) -> date | datetime:
 def _row_rules(
     spec: ImportKind, clean: dict, number: int, today: date, problems: list[Problem]
 ) -> None:
+    if spec.name == "service_cases" and not service_case_rules(clean, number, problems):
+        return  # the address is withheld: no place to check
     if "postcode_sector" in spec.column_names and spec.name != "locations_of_concern":
         if clean.get("postcode"):
             record = postcode_record(clean["postcode"])

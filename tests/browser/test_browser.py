@@ -180,11 +180,15 @@ def go_to(page, link_text: str) -> None:  # noqa: ANN001
         ("MACE member", ["Case list (MACE)", "Hot spots (MACE)", "MACE meeting", "Map"], []),
         (
             "Area Committee: Bradford South",
-            ["Map", "Trends"],
+            ["Map", "Trends", "Services"],
             ["Case list", "Audit log", "Hot spots", "MACE meeting"],
         ),
         ("Data manager", ["Audit log"], ["Overview", "Trends", "Case list"]),
-        ("Strategic lead", ["Overview"], ["Case list", "Audit log", "Hot spots", "MACE meeting"]),
+        (
+            "Strategic lead",
+            ["Overview", "Services"],
+            ["Case list", "Audit log", "Hot spots", "MACE meeting"],
+        ),
     ],
 )
 def test_each_role_in_demo_mode(server, browser, role_label, visits, must_not_see):

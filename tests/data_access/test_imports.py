@@ -86,6 +86,14 @@ def test_each_template_imports_and_reaches_the_pages(empty_engine, kind):
             assert actions.select("objective_number", "status", "progress_pct").rows() == [
                 (5, "at_risk", 60)
             ]
+        elif kind == "service_cases":
+            from data_access.services import case_counts
+
+            frame = case_counts(
+                c, Scope(date(2026, 9, 1), date(2026, 9, 1)), ["service", "postcode_district"],
+                "open_cases",
+            )  # fmt: skip
+            assert frame.rows() == [("trusted_relationships", "BD5", 1)]
         else:
             population = mace.area_population(c, "ward", 2025)
             assert population["population"].sum() == 512 and not population["synthetic"].any()

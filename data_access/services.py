@@ -1,0 +1,406 @@
+"""Service caseloads: the queries behind the Services page, the coverage map, the Overview
+headline, the briefing's services slide and ``services_by_month.csv``.
+
+Raw counts (``case_counts``, ``cohort_profile``) are aggregated in SQL with bound parameters;
+everything a page can reach goes through a ``*_table`` function that checks the role and applies
+disclosure control first, exactly as ``data_access.protected`` does for the other measures.
+Case-level rows never leave this module.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import replace
+from datetime import date
+
+import polars as pl
+from sqlalchemy import Connection, and_, distinct, func, literal, or_, select
+
+from data_access import models as m
+from data_access import queries
+from data_access.access import authorise_aggregate
+from data_access.sql import Scope, in_scope, month_table, read_frame
+from domain.disclosure import TOTAL, suppress
+from domain.months import month_end, months_between
+from domain.roles import RoleScope
+from domain.services import (
+    CONFIDENTIAL,
+    DELIVERIES,
+    FINE_BANDS,
+    GENDER_GROUPS,
+    PROVIDERS,
+    PUBLIC_BANDS,
+    SERVICES,
+    age_band,
+    group_small_ethnicities,
+)
+
+CASE_DIMENSIONS = ("month", "service", "delivery", "provider", "gender", "age", "ethnicity",
+                   "postcode_district", "ward_code", "area_code")  # fmt: skip
+LEVELS = {"service": list(SERVICES), "delivery": list(DELIVERIES), "provider": list(PROVIDERS)}
+
+
+def _case_columns(sc, lookup, ward, months):  # noqa: ANN001, ANN202 - ORM classes and a CTE
+    return {
+        "month": months.c.month,
+        "service": sc.service,
+        "delivery": sc.delivery,
+        "provider": sc.provider,
+        "gender": sc.gender,
+        "age": sc.age_at_start,
+        "ethnicity": sc.ethnicity,
+        "postcode_district": func.coalesce(lookup.postcode_district, literal(CONFIDENTIAL)),
+        "ward_code": lookup.ward_code,
+        "area_code": ward.area_committee_code,
+    }
+
+
+def case_counts(
+    connection: Connection,
+    scope: Scope,
+    by: Sequence[str],
+    measure: str,
+    services: Sequence[str] | None = None,
+    delivery: str | None = "one_to_one",
+) -> pl.DataFrame:
+    """Cases by ``by``: ``new_cases`` (started in each month) or ``open_cases`` (distinct children
+    with a case open at each month end). Without ``month`` in ``by``, new cases are those started
+    in the scope's months and open cases are counted at the end of its last month.
+
+    A case whose address is withheld has no ward: it counts in district totals (postcode district
+    ``confidential``) and drops out of any area or ward view. ``delivery=None`` counts group work
+    and one-to-one together.
+    """
+    unknown = set(by) - set(CASE_DIMENSIONS)
+    if unknown:
+        raise ValueError(f"unknown dimension(s) {sorted(unknown)}")
+    sc, lookup, ward = m.ServiceCase, m.AreaLookup, m.Ward
+    months = month_table(scope.start if "month" in by or measure == "new_cases" else scope.end,
+                         scope.end)  # fmt: skip
+    columns = _case_columns(sc, lookup, ward, months)
+    dims = [columns[name].label(name) for name in by]
+    if measure == "new_cases":
+        when = and_(sc.started_on >= months.c.month_start, sc.started_on <= months.c.month_end)
+        value = func.count(sc.id)
+    elif measure == "open_cases":
+        when = and_(
+            sc.started_on <= months.c.month_end,
+            or_(sc.closed_on.is_(None), sc.closed_on > months.c.month_end),
+        )
+        value = func.count(distinct(sc.child_id)) if "month" in by else func.count(sc.id)
+    else:
+        raise ValueError(f"unknown measure {measure!r}")
+    where = list(in_scope(scope, lookup.ward_code, ward.area_committee_code))
+    if services:
+        where.append(sc.service.in_(list(services)))
+    if delivery:
+        where.append(sc.delivery == delivery)
+    statement = (
+        select(*dims, value.label("cases"))
+        .select_from(months)
+        .join(sc, when)
+        .outerjoin(lookup, and_(lookup.postcode_sector == sc.postcode_sector,
+                                lookup.lsoa_code == sc.lsoa_code, lookup.vintage == scope.vintage))
+        .outerjoin(ward, and_(ward.vintage == lookup.vintage, ward.code == lookup.ward_code))
+        .where(*where)
+        .group_by(*dims)
+        .order_by(*dims)
+    )  # fmt: skip
+    schema = {name: (pl.Int64 if name == "age" else pl.String) for name in by}
+    return read_frame(connection, statement, {**schema, "cases": pl.Int64})
+
+
+def children_in_service(
+    connection: Connection, scope: Scope, by: Sequence[str], services: Sequence[str] | None
+) -> pl.DataFrame:
+    """Distinct children with any case (of ``services``, any delivery) open at the end of the
+    scope's last month, by ``by`` (geography only)."""
+    sc, lookup, ward = m.ServiceCase, m.AreaLookup, m.Ward
+    end = month_end(scope.end)
+    columns = _case_columns(sc, lookup, ward, month_table(scope.end, scope.end))
+    dims = [columns[name].label(name) for name in by]
+    where = [sc.started_on <= end, or_(sc.closed_on.is_(None), sc.closed_on > end),
+             *in_scope(scope, lookup.ward_code, ward.area_committee_code)]  # fmt: skip
+    if services:
+        where.append(sc.service.in_(list(services)))
+    statement = (
+        select(*dims, func.count(distinct(sc.child_id)).label("children"))
+        .select_from(sc)
+        .join(lookup, and_(lookup.postcode_sector == sc.postcode_sector,
+                           lookup.lsoa_code == sc.lsoa_code, lookup.vintage == scope.vintage))
+        .join(ward, and_(ward.vintage == lookup.vintage, ward.code == lookup.ward_code))
+        .where(*where)
+        .group_by(*dims)
+    )  # fmt: skip
+    return read_frame(connection, statement, {**{n: pl.String for n in by}, "children": pl.Int64})
+
+
+def cohort_profile(connection: Connection, scope: Scope) -> pl.DataFrame:
+    """Children at risk at any time in the scope's months, counted by gender, age (when first at
+    risk in the period: at its start, or when assessed if later, as a service records age when a
+    case starts) and ethnicity: the profile a service's is compared with."""
+    ra, child = m.RiskAssessment, m.Child
+    first = (
+        select(child.id, child.sex, child.birth_month, child.ethnicity,
+               func.min(ra.assessed_on).label("first_assessed"))
+        .select_from(ra)
+        .join(child, child.id == ra.child_id)
+        .join(m.AreaLookup, and_(m.AreaLookup.postcode_sector == ra.postcode_sector,
+                                 m.AreaLookup.lsoa_code == ra.lsoa_code,
+                                 m.AreaLookup.vintage == scope.vintage))
+        .join(m.Ward, and_(m.Ward.vintage == m.AreaLookup.vintage,
+                           m.Ward.code == m.AreaLookup.ward_code))
+        .where(ra.assessed_on < scope.end_exclusive,
+               or_(ra.closed_on.is_(None), ra.closed_on >= scope.start),
+               *in_scope(scope, m.AreaLookup.ward_code, m.Ward.area_committee_code))
+        .group_by(child.id, child.sex, child.birth_month, child.ethnicity)
+    )  # fmt: skip
+    counts: dict[tuple, int] = {}
+    period_start = scope.start.replace(day=1)
+    for _id, sex, birth, ethnicity, assessed in connection.execute(first):
+        birth, assessed = (date.fromisoformat(v) if isinstance(v, str) else v
+                           for v in (birth, assessed))  # fmt: skip
+        when = max(period_start, assessed)
+        age = None if birth is None else (when.year - birth.year) - (when.month < birth.month)
+        key = (sex, age, ethnicity)
+        counts[key] = counts.get(key, 0) + 1
+    return pl.DataFrame(
+        [(*key, n) for key, n in counts.items()],
+        schema={"gender": pl.String, "age": pl.Int64, "ethnicity": pl.String,
+                "children": pl.Int64}, orient="row",
+    )  # fmt: skip
+
+
+def _month_levels(scope: Scope) -> list[str]:
+    return [mth.strftime("%Y-%m") for mth in months_between(scope.start, scope.end)]
+
+
+def caseload_table(
+    connection: Connection,
+    role: RoleScope,
+    scope: Scope,
+    measure: str,
+    by: tuple[str, ...] = ("month", "service"),
+    services: tuple[str, ...] | None = None,
+    delivery: str | None = "one_to_one",
+) -> pl.DataFrame:
+    """Caseload by month and service, provider or delivery, checked and suppressed like every
+    other public table (columns ``*by, cases, suppressed, reason`` with ``Total`` margins)."""
+    authorise_aggregate(connection, role, scope, by)
+    counts = case_counts(connection, scope, by, measure, services, delivery)
+    levels = {d: LEVELS[d] for d in by if d in LEVELS}
+    if "month" in by:
+        levels["month"] = _month_levels(scope)
+    if services and "service" in levels:
+        levels["service"] = [s for s in SERVICES if s in services]
+    return suppress(counts, by, "cases", role.policy, levels)
+
+
+def _gender_group(gender: str) -> str:
+    return gender if gender in ("female", "male") else "other"
+
+
+def profile_tables(
+    connection: Connection, role: RoleScope, scope: Scope, service: str
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Who a service took on in the scope's months beside the children at risk in them:
+    (age band x gender, ethnicity), each with ``population`` = ``service`` / ``at_risk`` and each
+    population suppressed as its own table (they are different counts: no total across them).
+    Public views use wider age bands at the ends. Ethnicity is the services' wording, small
+    categories folded into their broad group (the same folding for both populations)."""
+    authorise_aggregate(connection, role, scope)
+    cases = case_counts(connection, scope, ("gender", "age", "ethnicity"), "new_cases", [service])
+    cohort = cohort_profile(connection, scope).rename({"children": "cases"})
+    both = pl.concat([cases.with_columns(population=pl.lit("service")),
+                      cohort.with_columns(population=pl.lit("at_risk"))])  # fmt: skip
+    both = both.with_columns(
+        pl.col("age").map_elements(lambda a: age_band(a, role.policy.suppress),
+                                   return_dtype=pl.String, skip_nulls=False).alias("age_band"),
+        pl.col("gender").map_elements(_gender_group, return_dtype=pl.String).alias("gender"),
+    )  # fmt: skip
+    policy = role.policy
+    bands = PUBLIC_BANDS if policy.suppress else FINE_BANDS
+    ages = {"age_band": list(bands), "gender": list(GENDER_GROUPS)}
+    service_counts = dict(cases.group_by("ethnicity").agg(pl.col("cases").sum()).iter_rows())
+    folding = group_small_ethnicities(
+        {**dict.fromkeys(cohort["ethnicity"].to_list(), 0), **service_counts}, policy.threshold
+    )
+    both = both.with_columns(pl.col("ethnicity").replace_strict(folding).alias("ethnicity"))
+    categories = {"ethnicity": sorted(set(folding.values()))}
+    pyramids, ethnicities = [], []
+    for population in ("service", "at_risk"):  # two different counts: protected one by one
+        part = both.filter(pl.col("population") == population)
+        pyramids.append(suppress(
+            part.group_by("age_band", "gender").agg(pl.col("cases").sum()),
+            ["age_band", "gender"], "cases", policy, ages,
+        ).with_columns(population=pl.lit(population)))  # fmt: skip
+        ethnicities.append(suppress(
+            part.group_by("ethnicity").agg(pl.col("cases").sum()),
+            ["ethnicity"], "cases", policy, categories,
+        ).with_columns(population=pl.lit(population)))  # fmt: skip
+    pyramid = pl.concat(pyramids).select("population", "age_band", "gender", "cases",
+                                         "suppressed", "reason")  # fmt: skip
+    ethnicity = pl.concat(ethnicities).select("population", "ethnicity", "cases", "suppressed",
+                                              "reason")  # fmt: skip
+    return pyramid, ethnicity
+
+
+def coverage_counts(
+    connection: Connection,
+    role: RoleScope,
+    scope: Scope,
+    geography: str,
+    codes: Sequence[str],
+    services: tuple[str, ...] | None = None,
+) -> pl.DataFrame:
+    """Per ward or postcode district at the end of ``scope.end``: children at risk and children
+    in a service (``code, at_risk, in_service`` with ``*_suppressed`` flags and a Total row).
+    Each column is suppressed as its own table over the areas; a page must not work out a ratio
+    or gap from a hidden one."""
+    dim = queries.GEOGRAPHY_COLUMNS[geography]
+    authorise_aggregate(connection, role, scope, (dim,))
+    month = replace(scope, start=scope.end)
+    at_risk = queries.cohort_counts(connection, month, [dim]).rename({dim: "code"})
+    in_service = children_in_service(connection, month, [dim], services).rename({dim: "code"})
+    levels = {"code": list(codes)}
+    a = suppress(at_risk, ["code"], "children", role.policy, levels)
+    b = suppress(in_service, ["code"], "children", role.policy, levels)
+    return a.select(
+        "code", pl.col("children").alias("at_risk"), pl.col("suppressed").alias("at_risk_hidden")
+    ).join(
+        b.select("code", pl.col("children").alias("in_service"),
+                 pl.col("suppressed").alias("in_service_hidden")),
+        on="code",
+    )  # fmt: skip
+
+
+def district_coverage(
+    connection: Connection, role: RoleScope, month: date, services: tuple[str, ...] | None = None
+) -> tuple[int | None, int | None]:
+    """District totals at the end of ``month``: children at risk and children in a service (any
+    case open, located or not), each None if hidden. Every role may see district totals; they
+    are what each area is compared with on the coverage map."""
+    scope = Scope(month, month)
+    authorise_aggregate(connection, role, scope)
+    at_risk = int(queries.cohort_counts(connection, scope, [])["children"].sum())
+    sc = m.ServiceCase
+    end = month_end(month)
+    where = [sc.started_on <= end, or_(sc.closed_on.is_(None), sc.closed_on > end)]
+    if services:
+        where.append(sc.service.in_(list(services)))
+    in_service = connection.execute(
+        select(func.count(distinct(sc.child_id))).where(*where)
+    ).scalar_one()
+    return tuple(None if role.policy.hides(v) else v for v in (at_risk, int(in_service)))  # type: ignore[return-value]
+
+
+def public_atoms(connection: Connection, scope: Scope, geography: str = "ward") -> pl.DataFrame:
+    """The services' public-tier counts as atoms for a jointly protected public release:
+    ``month`` (YYYY-MM), ``area`` (ward code, or postcode district with ``geography="district"``),
+    ``category`` and ``count``.
+
+    Categories are ``services.<service>.new_cases`` (one-to-one cases taken on in the month) and
+    ``services.<service>.open_cases`` (children with a case open at the month end). Atoms are
+    unsuppressed raw counts: the release must protect them together with everything else it
+    publishes (counts 1-4 hidden, and secondary suppression across the tables it builds). Cases
+    whose address is withheld have no ward; with ``geography="district"`` they are the area
+    ``confidential``.
+    """
+    dim = queries.GEOGRAPHY_COLUMNS[geography]
+    frames = []
+    for measure in ("new_cases", "open_cases"):
+        counts = case_counts(connection, scope, ("month", dim, "service"), measure)
+        frames.append(
+            counts.filter(pl.col(dim).is_not_null()).select(
+                "month",
+                pl.col(dim).alias("area"),
+                pl.format("services.{}.{}", "service", pl.lit(measure)).alias("category"),
+                pl.col("cases").alias("count"),
+            )  # fmt: skip
+        )
+    return pl.concat(frames).sort("month", "area", "category")
+
+
+EXPORT_COLUMNS = ("month", "service", "postcode_district", "age", "gender", "ethnicity",
+                  "new_cases", "open_cases")  # fmt: skip
+
+
+def services_by_month(connection: Connection, vintage: str = "2004") -> pl.DataFrame:
+    """``services_by_month.csv``: one-to-one and key-worker casework (the caseloads App. F
+    counts; group work is on the Services page) by month, service, postcode district, age at
+    the start, gender and ethnicity as recorded: cases taken on in the month and cases open at
+    its end. Rows where both are zero are left out."""
+    scope = Scope(queries.data_from(connection), queries.data_as_of(connection), vintage=vintage)
+    by = ("month", "service", "postcode_district", "age", "gender", "ethnicity")
+    new = case_counts(connection, scope, by, "new_cases").rename({"cases": "new_cases"})
+    opened = case_counts(connection, scope, by, "open_cases").rename({"cases": "open_cases"})
+    joined = new.join(opened, on=list(by), how="full", coalesce=True, nulls_equal=True)
+    return (
+        joined.with_columns(pl.col("new_cases").fill_null(0), pl.col("open_cases").fill_null(0))
+        .select(EXPORT_COLUMNS)
+        .sort(list(by))
+    )
+
+
+def publication_frame(
+    connection: Connection, wards: Sequence[str], vintage: str = "2004"
+) -> pl.DataFrame:
+    """``services_by_month.csv`` for publication: each month a ward x service table of cases taken
+    on and of children open at the month end, with totals, under Area Committee disclosure
+    control ("c"). Age, gender, ethnicity and postcode district are left out: at ward level
+    almost every cell of them would be hidden."""
+    from domain.disclosure import PUBLIC, SUPPRESSED_MARK
+
+    scope = Scope(queries.data_from(connection), queries.data_as_of(connection), vintage=vintage)
+    shown = []
+    for measure in ("new_cases", "open_cases"):
+        counts = case_counts(connection, scope, ("month", "ward_code", "service"), measure)
+        counts = counts.filter(pl.col("ward_code").is_not_null())
+        parts = []
+        for month in _month_levels(scope):
+            table = suppress(counts.filter(pl.col("month") == month), ["ward_code", "service"],
+                             "cases", PUBLIC, {"ward_code": list(wards), "service": list(SERVICES)})  # fmt: skip
+            parts.append(table.with_columns(pl.lit(month).alias("month")))
+        combined = pl.concat(parts)
+        shown.append(combined.select(
+            "month", "ward_code", "service",
+            pl.when(pl.col("suppressed")).then(pl.lit(SUPPRESSED_MARK))
+            .otherwise(pl.col("cases").cast(pl.String)).alias(measure),
+        ))  # fmt: skip
+    return (
+        shown[0]
+        .join(shown[1], on=["month", "ward_code", "service"])
+        .sort("month", "ward_code", "service")
+    )
+
+
+def briefing_table(
+    connection: Connection, area_code: str, end: date, vintage: str = "2004"
+) -> pl.DataFrame:
+    """For an Area Committee's services slide: children in each service at the end of ``end``'s
+    month and cases taken on in the 12 months to it, in the area and in the whole district,
+    always suppressed as for a public meeting. Columns ``measure, geo (area | Total), service,
+    cases, suppressed`` with a Total service.
+
+    The area and the district are each protected as their own row of services: the only other
+    numbers a councillor sees beside them are district totals, from which the area's hidden
+    cells cannot be worked out (the rest of the district is never shown).
+    """
+    from domain.months import add_months
+
+    public = RoleScope("area_committee", area_code)
+    scope = Scope(add_months(end, -11), end, vintage=vintage)
+    parts = []
+    for measure in ("open_cases", "new_cases"):
+        counts = case_counts(connection, scope, ("area_code", "service"), measure)
+        for geo, rows in (("area", counts.filter(pl.col("area_code") == area_code)),
+                          (TOTAL, counts)):  # fmt: skip
+            per_service = rows.group_by("service").agg(pl.col("cases").sum())
+            table = suppress(per_service, ["service"], "cases", public.policy,
+                             {"service": list(SERVICES)})  # fmt: skip
+            parts.append(table.with_columns(measure=pl.lit(measure), geo=pl.lit(geo)))
+    return pl.concat(parts).select("measure", "geo", "service", "cases", "suppressed")
+
+
+__all__ = ["TOTAL", "briefing_table", "caseload_table", "coverage_counts", "profile_tables",
+           "public_atoms", "services_by_month"]  # fmt: skip

@@ -1,0 +1,106 @@
+"""AppTest of the Services page for each role, and of the services parts of other pages."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from domain.roles import RoleScope
+from tests.pages.test_app_roles import NUMBER, as_role
+
+DERIVED_COLUMNS = ("In a service per 100 at risk", "Gap (at risk less in a service)", "Month")
+
+
+def counts_shown(at) -> list[int]:  # noqa: ANN001
+    """Every count on the page: metrics, table cells (not ratios, gaps or shares), bar heights
+    and map values (funnel points are ratios per 100, and profile bars are percentages)."""
+    found: list[int] = []
+    for metric in at.metric:
+        if NUMBER.match(metric.value):
+            found.append(int(metric.value.replace(",", "")))
+    for frame in at.dataframe:
+        for column in frame.value.columns:
+            if column in DERIVED_COLUMNS or column.endswith(": %"):
+                continue
+            for cell in frame.value[column].tolist():
+                if isinstance(cell, (int, float)) and cell == cell:
+                    found.append(int(cell))
+                elif isinstance(cell, str) and NUMBER.match(cell):
+                    found.append(int(cell.replace(",", "")))
+    for chart in at.get("plotly_chart"):
+        spec = json.loads(chart.proto.spec)
+        for trace in spec["data"]:
+            name = trace.get("name") or ""
+            if "average" in name or trace.get("hoverinfo") == "skip":
+                continue
+            if trace["type"] == "bar" and trace.get("orientation") != "h":
+                found.extend(int(v) for v in trace.get("y") or [] if isinstance(v, (int, float)))
+    return found
+
+
+def test_strategic_lead_sees_caseloads_profiles_and_coverage_unsuppressed(app_env):
+    at = as_role(RoleScope("strategic_lead"), "pages/services.py")
+    assert at.title[0].value == "Services"
+    assert len(at.get("plotly_chart")) == 7  # 3 caseload, 2 profile, map and funnel
+    titles = [json.loads(c.proto.spec)["layout"]["title"]["text"] for c in at.get("plotly_chart")]
+    assert any(t.startswith("Age and gender: Trusted Relationships") for t in titles)
+    assert any("per 100 at risk" in t for t in titles)
+    assert any(1 <= c <= 4 for c in counts_shown(at))
+    assert not any((frame.value == "c").any().any() for frame in at.dataframe)
+    coverage = at.dataframe[-1].value
+    assert list(coverage.columns[:4]) == ["Area", "Code", "At risk", "In a service"]
+    assert len(coverage) == 30  # every ward
+
+
+def test_mace_member_reproduces_appendix_f_on_the_profile(app_env):
+    from datetime import date
+
+    at = as_role(RoleScope("mace"), "pages/services.py",
+                 {"services-months": (date(2019, 1, 1), date(2020, 9, 1))})  # fmt: skip
+    pyramid = at.dataframe[3].value
+    total = pyramid[pyramid["Group"] == "All ages, all"]
+    assert total["Taken on by Trusted Relationships: number"].item() == "147"
+    female = pyramid[pyramid["Group"] == "All ages, Female"]
+    assert female["Taken on by Trusted Relationships: number"].item() == "97"
+
+
+@pytest.mark.parametrize("area", ["SOUTH", "KEIGHLEY"])
+def test_area_committee_sees_only_protected_numbers_for_their_area(app_env, area):
+    role = RoleScope("area_committee", area)
+    for state in ({}, {"services-area": None}, {"services-geography": "district"}):
+        at = as_role(role, "pages/services.py", state)
+        counts = counts_shown(at)
+        assert counts, "the page showed no numbers at all"
+        assert not [c for c in counts if 1 <= c <= 4]
+        body = " ".join(m.value for m in at.markdown)
+        assert "CE-" not in body
+    assert any((frame.value == "c").any().any() for frame in at.dataframe)
+
+
+def test_overview_has_a_services_headline_and_objective_two_links_to_services(app_env):
+    at = as_role(RoleScope("strategic_lead"))
+    labels = [m.label for m in at.metric]
+    assert "Children in a service (month end)" in labels
+    value = next(m.value for m in at.metric if m.label == "Children in a service (month end)")
+    assert NUMBER.match(value) and int(value.replace(",", "")) > 50
+    at = as_role(RoleScope("strategic_lead"), "pages/objectives.py")
+    links = [e for e in at.main if getattr(e, "proto", None) is not None
+             and type(e.proto).__name__ == "PageLink"]  # fmt: skip
+    assert [(link.proto.page, link.proto.label) for link in links] == [
+        ("services", "Effect: Services and coverage")
+    ]
+    data_manager = as_role(RoleScope("data_manager"))
+    assert "Services" not in [e.value for e in data_manager.title]
+
+
+def test_briefing_services_slide_has_real_numbers(app_env):
+    at = as_role(RoleScope("area_committee", "SOUTH"), "pages/briefing.py",
+                 {"briefing-slide": 4})  # fmt: skip
+    assert "Services reaching the area" in at.header[0].value
+    table = at.table[0].value
+    assert "Trusted Relationships" in table.index
+    cells = table.astype(str).to_numpy().ravel().tolist()
+    numbers = [int(c.replace(",", "")) for c in cells if NUMBER.match(c)]
+    assert numbers and max(numbers) > 20
+    assert not [n for n in numbers if 1 <= n <= 4]
