@@ -73,8 +73,10 @@ def calls(connection: Connection) -> list[Call]:
     def total(frame: pl.DataFrame, column: str) -> int:
         return int(frame[column].sum())
 
+    all_wards = queries.wards(connection)
+
     def codes(role: RoleScope) -> tuple[str, ...]:
-        wards = queries.wards(connection)
+        wards = all_wards
         if role.area_code:
             wards = wards.filter(pl.col("area_code") == role.area_code)
         return tuple(wards["code"])
