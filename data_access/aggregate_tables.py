@@ -44,7 +44,10 @@ class RiskPresence(Base):
     area_code: Mapped[str] = mapped_column(String(16))
     at_month_end: Mapped[bool] = mapped_column(Boolean)
     shared_end: Mapped[bool] = mapped_column(Boolean)
-    __table_args__ = (Index("ix_agg_risk_child_month_vintage", "vintage", "month"),)
+    __table_args__ = (
+        Index("ix_agg_risk_child_month_vintage", "vintage", "month"),
+        Index("ix_agg_risk_child_month_shared", "vintage", "shared_end", "month"),
+    )
 
 
 class CohortTypeMonth(Base):
@@ -75,7 +78,10 @@ class MissingPresence(Base):
     area_code: Mapped[str] = mapped_column(String(16))
     episodes: Mapped[int] = mapped_column(Integer)
     shared: Mapped[bool] = mapped_column(Boolean)
-    __table_args__ = (Index("ix_agg_missing_child_month_vintage", "vintage", "month"),)
+    __table_args__ = (
+        Index("ix_agg_missing_child_month_vintage", "vintage", "month"),
+        Index("ix_agg_missing_child_month_shared", "vintage", "shared", "month"),
+    )
 
 
 class MissingWindow(Base):
