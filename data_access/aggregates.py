@@ -42,8 +42,10 @@ from data_access.aggregate_tables import (
     AGGREGATE_TABLES,
     COUNT_TABLES,
     AggregateState,
+    CohortTypeMonth,
     MissingPresence,
     MissingWindow,
+    RiskPresence,
 )
 from data_access.aggregates_risk import rebuild_risk
 from data_access.sql import year_month
@@ -104,25 +106,29 @@ def _stored_range(connection: Connection) -> tuple[date, date] | None:
     )
 
 
-def refresh(connection: Connection, months: Iterable[date] | None = None) -> int:
+def refresh(
+    connection: Connection, months: Iterable[date] | None = None, measures: set[str] | None = None
+) -> int:
     """Rebuild the aggregates for ``months`` (first days of months), or for every month when
-    ``None``; months the covered range grew by are rebuilt too. Returns months rebuilt."""
+    ``None``; only the tables of ``measures`` ("cohort", "referrals", "missing"; all when
+    ``None``). Months the covered range grew by are rebuilt for every measure (open assessments
+    reach them). Returns the number of months rebuilt."""
     covered = covered_months(connection)
     stored = _stored_range(connection)
+    grown: set[date] = set()
     if months is None or stored is None:
         for table in AGGREGATE_TABLES:
             connection.execute(delete(table))
         wanted = set(months_between(*covered)) if covered else set()
+        measures = None
     else:
         wanted = {mth.replace(day=1) for mth in months}
         if covered:
             first, last = covered
             old_first, old_last = stored
-            wanted |= {
-                mth for mth in months_between(first, last) if not old_first <= mth <= old_last
-            }
+            grown = {mth for mth in months_between(first, last) if not old_first <= mth <= old_last}
             if last > old_last:  # open assessments now reach further
-                wanted |= set(months_between(old_last, last))
+                grown |= set(months_between(old_last, last))
     if covered:  # nothing outside the covered months: drop what fell out, build nothing beyond
         outside = [f.strftime("%Y-%m") for f in covered]
         for table in AGGREGATE_TABLES:
@@ -130,9 +136,10 @@ def refresh(connection: Connection, months: Iterable[date] | None = None) -> int
                 delete(table).where(or_(table.c.month < outside[0], table.c.month > outside[1]))
             )
         wanted = {mth for mth in wanted if covered[0] <= mth <= covered[1]}
-    ordered = sorted(wanted)
-    for start in range(0, len(ordered), _CHUNK_MONTHS):
-        _rebuild(connection, ordered[start : start + _CHUNK_MONTHS])
+        grown = {mth for mth in grown if covered[0] <= mth <= covered[1]}
+    for chosen, which in ((sorted(wanted - grown), measures), (sorted(grown), None)):
+        for start in range(0, len(chosen), _CHUNK_MONTHS):
+            _rebuild(connection, chosen[start : start + _CHUNK_MONTHS], which or set(MEASURES))
     connection.execute(delete(AggregateState))
     if covered:
         connection.execute(
@@ -142,7 +149,7 @@ def refresh(connection: Connection, months: Iterable[date] | None = None) -> int
                 {"key": "last_month", "value": covered[1].strftime("%Y-%m")},
             ],
         )
-    return len(ordered)
+    return len(wanted | grown)
 
 
 def _month_values(months: list[date]):  # noqa: ANN202 - a SQLAlchemy CTE
@@ -191,15 +198,31 @@ def _place_columns() -> list:
     ]
 
 
-def _rebuild(connection: Connection, months: list[date]) -> None:
+MEASURES = {
+    "cohort": (RiskPresence.__table__, CohortTypeMonth.__table__),
+    "referrals": (),
+    "missing": (MissingPresence.__table__, MissingWindow.__table__),
+}
+KIND_MEASURES = {
+    "referrals": "referrals",
+    "missing_episodes": "missing",
+    "risk_assessments": "cohort",
+}
+
+
+def _rebuild(connection: Connection, months: list[date], measures: set[str]) -> None:
     labels = [mth.strftime("%Y-%m") for mth in months]
-    for table in AGGREGATE_TABLES:
-        connection.execute(delete(table).where(table.c.month.in_(labels)))
-    rebuild_risk(connection, months)
-    _rebuild_referrals(connection, months, labels)
-    _rebuild_missing(connection, months, labels)
-    for tables in COUNT_TABLES.values():
-        finest, *rollups = tables
+    for measure in measures:
+        for table in (*MEASURES[measure], *(t.table for t in COUNT_TABLES[measure])):
+            connection.execute(delete(table).where(table.c.month.in_(labels)))
+    if "cohort" in measures:
+        rebuild_risk(connection, months)
+    if "referrals" in measures:
+        _rebuild_referrals(connection, months, labels)
+    if "missing" in measures:
+        _rebuild_missing(connection, months, labels)
+    for measure in measures:
+        finest, *rollups = COUNT_TABLES[measure]
         for rollup in rollups:
             dims = [finest.table.c[name] for name in ("vintage", "month", *rollup.dims)]
             sums = [func.sum(finest.table.c[value]) for value in rollup.values]
