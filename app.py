@@ -22,6 +22,18 @@ ALL_PAGES = {
     "trends": st.Page(
         "pages/trends.py", title="Trends", icon=":material/show_chart:", url_path="trends"
     ),
+    "education": st.Page(
+        "pages/education.py", title="Education", icon=":material/school:", url_path="education"
+    ),
+    "msht": st.Page(
+        "pages/msht.py", title="Modern slavery", icon=":material/link_off:", url_path="msht"
+    ),
+    "disrupt": st.Page(
+        "pages/disrupt.py",
+        title="Disrupt and prosecute",
+        icon=":material/gavel:",
+        url_path="disrupt",
+    ),
     "objectives": st.Page(
         "pages/objectives.py",
         title="Strategic objectives",

@@ -22,7 +22,6 @@ from data_access.imports import log as imports_log
 from data_access.sql import Scope
 from data_access.store import ensure_store
 from domain.briefing_figures import BriefingFigures, BriefingPeriod
-from domain.csv_safe import to_safe_csv
 from domain.roles import RoleScope, Viewer
 from geo import boundaries
 
@@ -314,9 +313,3 @@ def map_figure(
         context_geojson=context_layer,
         hidden_hatch=hatch(geography, hidden_codes, vintage) if hidden_codes else None,
     )  # fmt: skip
-
-
-@st.cache_data(max_entries=512, show_spinner=False)
-def safe_csv(table: pl.DataFrame) -> str:
-    """A chart's numbers as spreadsheet-safe CSV, made once per table (not on every rerun)."""
-    return to_safe_csv(table)

@@ -9,6 +9,14 @@ import polars as pl
 import streamlit as st
 
 from dashboard import cache
+from domain.disclosure import suppression_threshold
+from domain.downloads import (
+    DownloadContext,
+    csv_with_context,
+    disclosure_status,
+    download_name,
+    slug,
+)
 from domain.months import add_months, month_label, months_between
 from domain.roles import RoleScope, Viewer
 from geo.boundaries import ATTRIBUTION
@@ -162,25 +170,74 @@ def month_range(key: str, default_months: int = 36) -> tuple[date, date]:
     return chosen[0], chosen[1]
 
 
-def chart_with_numbers(figure: go.Figure, table: pl.DataFrame, file_stem: str, key: str) -> None:
-    """The chart, then its numbers in a table and a CSV download (escaped for spreadsheets)."""
+def area_name(area_code: str | None) -> str | None:
+    """An Area Committee's name from its code (None stays None: the whole district)."""
+    if not area_code:
+        return None
+    areas = cache.area_committees()
+    names = dict(zip(areas["code"].to_list(), areas["name"].to_list(), strict=True))
+    return names.get(area_code, area_code)
+
+
+def download_table(frame: pl.DataFrame, title: str, subject: str, key: str, *,
+                   area_code: str | None = None, period: tuple[date, date] | None = None,
+                   filters: dict[str, object] | None = None,
+                   label: str = "Download this table (CSV)", synthetic: bool | None = None) -> None:  # fmt: skip
+    """The app's own CSV download: a context block (title, source, as-of, area, period, filters,
+    disclosure, synthetic line), formula-neutralised cells, a name by subject, area and period,
+    and an audit event when it is taken. Streamlit's own table export is switched off."""
+    if frame.is_empty():
+        return
+    person = viewer()
+    as_of = cache.data_as_of()
+    area = area_name(area_code)
+    shown_filters = {k: _filter_text(v) for k, v in (filters or {}).items() if _filter_text(v)}
+    context = DownloadContext(
+        title=title, page=st.session_state.get(LAST_PAGE_KEY, ("", "", title))[2], as_of=as_of,
+        disclosure=disclosure_status(person.scope.role, suppression_threshold()), area=area,
+        period=period, filters=shown_filters,
+        synthetic=cache.is_synthetic() if synthetic is None else synthetic,
+    )  # fmt: skip
+    file_name = download_name(subject, area, period, as_of)
+    st.download_button(
+        label,
+        data=csv_with_context(frame, context),
+        file_name=file_name,
+        mime="text/csv",
+        key=f"{key}-csv",
+        on_click=_audit_export,
+        args=(file_name,),
+    )
+
+
+def _filter_text(value: object) -> str:
+    if value is None or value == [] or value is False:
+        return ""
+    if value is True:
+        return "yes"
+    if isinstance(value, list | tuple | set):
+        return ", ".join(str(v) for v in value)
+    return str(value)
+
+
+def chart_with_numbers(figure: go.Figure, table: pl.DataFrame, file_stem: str, key: str, *,
+                       area_code: str | None = None, period: tuple[date, date] | None = None,
+                       filters: dict[str, object] | None = None) -> None:  # fmt: skip
+    """The chart, then its numbers in a table and a CSV download (with its context block)."""
     st.plotly_chart(figure, theme=None, key=f"{key}-chart")
     with st.expander("Show the numbers behind this chart"):
         st.dataframe(table, hide_index=True)
-        file_name = f"{file_stem}-{cache.data_as_of():%Y-%m-%d}.csv"
-        st.download_button(
-            "Download these numbers (CSV)",
-            data=cache.safe_csv(table),
-            file_name=file_name,
-            mime="text/csv",
-            key=f"{key}-csv",
-            on_click=_audit_export,
-            args=(file_name,),
-        )
+        title = figure.layout.title.text or file_stem.replace("-", " ").capitalize()
+        download_table(table, title.split("<br>")[0], file_stem, key, area_code=area_code,
+                       period=period, filters=filters, label="Download these numbers (CSV)")  # fmt: skip
 
 
-def show_table(frame: pl.DataFrame, **kwargs) -> None:  # noqa: ANN003
-    """st.dataframe with dates written as dates ('9 Oct 2026'), not midnight timestamps."""
+def show_table(frame: pl.DataFrame, *, download: str | None = None, subject: str | None = None,
+               area_code: str | None = None, period: tuple[date, date] | None = None,
+               filters: dict[str, object] | None = None, synthetic: bool | None = None,
+               **kwargs) -> None:  # noqa: ANN003  # fmt: skip
+    """st.dataframe with dates written as dates ('9 Oct 2026'), not midnight timestamps; with
+    ``download`` (the table's title), the app's own audited CSV download under it."""
     config = {
         name: st.column_config.DateColumn(format="D MMM YYYY")
         for name, dtype in frame.schema.items()
@@ -188,3 +245,7 @@ def show_table(frame: pl.DataFrame, **kwargs) -> None:  # noqa: ANN003
     }
     config.update(kwargs.pop("column_config", {}))
     st.dataframe(frame, hide_index=True, column_config=config, **kwargs)
+    if download:
+        subject = subject or download
+        download_table(frame, download, subject, f"table-{slug(subject)}", area_code=area_code,
+                       period=period, filters=filters, synthetic=synthetic)  # fmt: skip

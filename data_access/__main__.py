@@ -41,12 +41,19 @@ def _users(engine, args: argparse.Namespace) -> int:  # noqa: ANN001
 
 def _import(engine, args: argparse.Namespace) -> int:  # noqa: ANN001
     from data_access.imports import ImportRefused, commit, validate
+    from data_access.imports.cli_file import read_extract
 
     migrate(engine)
-    if not args.file.exists():
-        print(f"error: no such file: {args.file}", file=sys.stderr)
+    data, problem = read_extract(args.file)
+    if problem:
+        print(f"error: {problem} Nothing was imported.", file=sys.stderr)
         return 2
-    report = validate(args.file.read_bytes(), args.file.name, args.kind)
+    try:
+        report = validate(data, args.file.name, args.kind)
+    except Exception as error:  # noqa: BLE001 - never a traceback for a data manager
+        print(f"error: {args.file} could not be checked because of an unexpected error "
+              f"({type(error).__name__}: {error}). Nothing was imported.", file=sys.stderr)  # fmt: skip
+        return 3
     for note in report.notes:
         print(f"note: {note}")
     print(f"{report.rows_in_file:,} rows read; {len(report.valid_rows):,} valid; "

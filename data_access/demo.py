@@ -19,6 +19,7 @@ from data_access import aggregates
 from data_access import models as m
 from data_access.bulk import bulk_insert
 from data_access.demo_mace import load_mace_demo
+from data_access.demo_measures import load_measures_demo
 from data_access.demo_plan import strategic_plan
 from data_access.demo_services import load_services_demo
 from data_access.reference import load_reference, postcodes_by_district
@@ -486,6 +487,7 @@ def load_demo(connection: Connection, scale: float = 1.0) -> dict[str, int]:
             {"key": "demo_scale", "value": f"{scale:g}"},
         ],
     )
+    counts |= load_measures_demo(connection, np.random.default_rng(SEED + 15), DATA_AS_OF, scale)
     aggregates.refresh(connection)  # the monthly aggregates the pages read, in this transaction
     connection.exec_driver_sql("ANALYZE")
     return counts

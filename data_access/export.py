@@ -8,6 +8,7 @@ import polars as pl
 from sqlalchemy import Connection
 
 from data_access import queries, services
+from data_access.export_measures import measure_export_frames
 from data_access.sql import Scope
 from domain.csv_safe import to_safe_csv
 
@@ -33,6 +34,7 @@ def export_frames(connection: Connection, vintage: str = "2004") -> dict[str, pl
         else:
             frames[filename] = queries.missing_counts(connection, scope, by)
     frames["services_by_month.csv"] = services.services_by_month(connection, vintage)
+    frames |= measure_export_frames(connection, vintage)  # education, MSHT, investigations
     return frames
 
 

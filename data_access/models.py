@@ -353,6 +353,86 @@ class BoundaryLayer(Base):
     source_file: Mapped[str] = mapped_column(String(255))
 
 
+# Education, modern slavery and disrupt-and-prosecute (issue 15). Places are optional: an
+# extract gives a postcode (kept as sector and LSOA only) where it has one, and a record without
+# one still counts in district totals.
+
+
+class CmeReferral(Base):
+    """A child referred to the local authority as missing education (no child id is kept)."""
+
+    __tablename__ = "cme_referral"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    source_id: Mapped[str] = mapped_column(String(64), unique=True)
+    referred_on: Mapped[date] = mapped_column(Date, index=True)
+    whereabouts_found: Mapped[bool] = mapped_column(Boolean)
+    lsoa_code: Mapped[str | None] = mapped_column(ForeignKey("lsoa.code"), nullable=True)
+    postcode_sector: Mapped[str | None] = mapped_column(String(6), nullable=True)
+
+
+class EheCount(Base):
+    """Children registered as electively home educated at a month end, by ward ('' = unknown).
+
+    A count, not a list of children: the register is the LA's, and the history before the
+    monthly extracts (yearly January figures from 2016) only exists as counts.
+    """
+
+    __tablename__ = "ehe_count"
+    month: Mapped[date] = mapped_column(Date, primary_key=True)
+    ward_code: Mapped[str] = mapped_column(String(9), primary_key=True, default="")
+    registered: Mapped[int] = mapped_column(Integer)
+
+
+class MshtRecord(Base):
+    """One recorded MSHT offence, NRM referral of a child, or intelligence submission."""
+
+    __tablename__ = "msht_record"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    source_id: Mapped[str] = mapped_column(String(64), unique=True)
+    measure: Mapped[str] = mapped_column(String(32), index=True)
+    recorded_on: Mapped[date] = mapped_column(Date, index=True)
+    lsoa_code: Mapped[str | None] = mapped_column(ForeignKey("lsoa.code"), nullable=True)
+    postcode_sector: Mapped[str | None] = mapped_column(String(6), nullable=True)
+
+
+class Investigation(Base):
+    """A non-recent CSE investigation (Operation Dalesway), by its police reference."""
+
+    __tablename__ = "investigation"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    reference: Mapped[str] = mapped_column(String(64), unique=True)
+    opened_on: Mapped[date] = mapped_column(Date)
+
+
+class InvestigationUpdate(Base):
+    """Where an investigation stood on a date; the latest on or before a month end is its stage."""
+
+    __tablename__ = "investigation_update"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    source_id: Mapped[str] = mapped_column(String(64), unique=True)
+    investigation_id: Mapped[int] = mapped_column(ForeignKey("investigation.id"), index=True)
+    updated_on: Mapped[date] = mapped_column(Date)
+    stage: Mapped[str] = mapped_column(String(16))
+    cps_lawyer_allocated: Mapped[bool] = mapped_column(Boolean)
+    victim_disclosure: Mapped[bool] = mapped_column(Boolean)
+    suspects: Mapped[int] = mapped_column(Integer)
+    suspects_charged: Mapped[int] = mapped_column(Integer)
+    indictments: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    victims_engaged: Mapped[int] = mapped_column(Integer)
+
+
+class DisruptionActivity(Base):
+    """An order, notice, arrest, closure or licensing action against exploitation."""
+
+    __tablename__ = "disruption_activity"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    source_id: Mapped[str] = mapped_column(String(64), unique=True)
+    activity_type: Mapped[str] = mapped_column(String(16))
+    occurred_on: Mapped[date] = mapped_column(Date, index=True)
+    lsoa_code: Mapped[str | None] = mapped_column(ForeignKey("lsoa.code"), nullable=True)
+    postcode_sector: Mapped[str | None] = mapped_column(String(6), nullable=True)
+
+
 class ServiceCase(Base):
     """A child taken on by a partnership service (Trusted Relationships, Turnaround, SFAYC,
     Breaking the Cycle). Age, gender and ethnicity are as the service recorded them at the start,

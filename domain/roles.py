@@ -25,7 +25,17 @@ ROLE_HELP: dict[str, str] = {
     "data_manager": "Data imports, the import log and the audit log.",
 }
 
-DASHBOARD_PAGES = ("overview", "map", "trends", "objectives", "services", "briefing")
+DASHBOARD_PAGES = (
+    "overview",
+    "map",
+    "trends",
+    "education",
+    "msht",
+    "disrupt",
+    "objectives",
+    "services",
+    "briefing",
+)
 PAGES_BY_ROLE: dict[str, tuple[str, ...]] = {
     "mace": (*DASHBOARD_PAGES, "hotspots", "meeting", "cases"),
     "strategic_lead": DASHBOARD_PAGES,

@@ -158,7 +158,9 @@ STRATEGIC_OBJECTIVES: dict[int, tuple[str, tuple[str, ...]]] = {
 # objectives page links them from the objective's card, for the roles that may open the page
 # (the page's script is ``pages/<page name>.py``).
 OBJECTIVE_MEASURES: dict[int, tuple[tuple[str, str], ...]] = {
+    1: (("Education", "education"), ("Modern slavery", "msht")),
     2: (("Services and coverage", "services"),),
+    5: (("Disrupt and prosecute", "disrupt"), ("Modern slavery intelligence", "msht")),
 }
 
 GLOSSARY: dict[str, str] = {

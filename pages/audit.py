@@ -8,7 +8,6 @@ import streamlit as st
 
 from dashboard import cache, ui
 from data_access.audit import ACTIONS
-from domain.csv_safe import to_safe_csv
 
 ui.page_header(
     "Audit log",
@@ -42,11 +41,7 @@ st.dataframe(
     hide_index=True,
     column_config={"When": st.column_config.DatetimeColumn(format="D MMM YYYY, HH:mm:ss")},
 )  # fmt: skip
-file_name = f"audit-log-{since:%Y%m%d}-{until:%Y%m%d}.csv"
-st.download_button(
-    "Download the audit log (CSV)",
-    data=to_safe_csv(events),
-    file_name=file_name,
-    mime="text/csv",
-    on_click=lambda: cache.record_audit(ui.viewer(), "export", file_name, {"file": file_name}),
-)
+ui.download_table(
+    events, f"Audit log, {since:%-d %B %Y} to {until:%-d %B %Y}", f"audit log {since:%Y-%m-%d} to {until:%Y-%m-%d}",
+    "audit-log", filters={"Action": action, "User": user}, label="Download the audit log (CSV)",
+)  # fmt: skip

@@ -60,6 +60,11 @@ st.dataframe(
     hide_index=True,
     column_config={"At this level since": st.column_config.DateColumn(format="D MMM YYYY")},
 )
+ui.download_table(
+    table, f"Children at risk at the end of {month_label(month)} (pseudonymous ids)",
+    "case list", "cases", area_code=area, period=(month, month),
+    filters={"Risk level": [RISK_LEVELS[level] for level in levels]},
+)  # fmt: skip
 st.caption(
     "Ids are pseudonymous: they cannot be turned back into a name without the source systems. "
     "This page is not cached and is available to MACE members only."

@@ -7,7 +7,8 @@ import polars as pl
 import streamlit as st
 
 from dashboard import cache, ui
-from data_access.imports import ImportRefused, commit, validate
+from dashboard.upload import checked_upload
+from data_access.imports import ImportRefused, commit
 from data_access.imports.formats import KINDS, dictionary_markdown, template_csv
 
 ui.page_header(
@@ -27,10 +28,14 @@ st.download_button(
 )  # fmt: skip
 upload = st.file_uploader("Extract file", type=["csv", "txt", "xlsx"], key="data-file")
 
-if upload is not None:
-    data = upload.getvalue()
-    report = validate(data, upload.name, kind)
-    st.session_state["data-report"] = report
+report = checked_upload(upload, kind) if upload is not None else None
+if report is not None and report.problems and report.problems == report.file_problems:
+    for note in report.notes:  # the file as a whole cannot be used: say why, in full, and stop
+        st.info(note)
+    for problem in report.problems[:10]:
+        st.error(problem.reason)
+    st.caption("Nothing can be imported from this file until it is fixed. Nothing was changed.")
+elif report is not None:
     for note in report.notes:
         st.info(note)
     columns = st.columns(3)
@@ -41,12 +46,13 @@ if upload is not None:
         st.error(
             f"{len(report.problems):,} problem(s) found. Each is listed below with its row, column and value."
         )
-        st.dataframe(
-            pl.DataFrame(
-                [(p.row, p.column or "", p.value, p.reason) for p in report.problems[:5000]],
-                schema=["Row", "Column", "Value", "Problem"], orient="row",
-            ),
-            hide_index=True,
+        problems = pl.DataFrame(
+            [(p.row, p.column or "", p.value[:200], p.reason) for p in report.problems[:5000]],
+            schema=["Row", "Column", "Value", "Problem"], orient="row",
+        )  # fmt: skip
+        ui.show_table(
+            problems, download=f"Problems found in {report.file_name} ({KINDS[kind].label})",
+            subject=f"import problems {kind}", synthetic=False,  # the uploaded file, not the store
         )  # fmt: skip
     else:
         st.success("Every row passed the checks.")
@@ -81,6 +87,6 @@ if upload is not None:
                 st.error(str(error))
 
 st.header("Import log")
-ui.show_table(cache.import_log())
+ui.show_table(cache.import_log(), download="Import log", subject="import log")
 with st.expander("Data dictionary: every format, column by column"):
     st.markdown(dictionary_markdown())

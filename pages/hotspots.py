@@ -89,6 +89,12 @@ st.plotly_chart(
     ),
     theme=None, key="hot-funnel",
 )  # fmt: skip
+ui.download_table(
+    flagged.select([c for c in flagged.columns if c not in ("district_rate",)]),
+    f"{MEASURES[measure]} per 10,000 children aged 0-17 by {GEOGRAPHIES[geography].lower()[:-1]}, {period}",
+    f"hot-spots {measure} by {geography}", "hot-funnel", period=(add_months(end, -11), end),
+    label="Download the rates and flags (CSV)",
+)  # fmt: skip
 
 last_meeting = max([d for d in meetings if d <= cache.data_as_of()], default=None)
 places = cache.locations(role).with_columns(
@@ -135,4 +141,7 @@ ui.show_table(
         pl.col("first_reported").alias("First reported"), pl.col("last_reviewed").alias("Last reviewed"),
         pl.col("linked_children").alias("Linked children"), pl.col("disruption").fill_null("").alias("Disruption actions"),
     ),
+    download="Locations of concern", subject="hot-spots locations of concern",
+    filters={"Type": [LOCATION_TYPES[t][0] for t in types], "Status": [LOCATION_STATUSES[s] for s in statuses],
+             "New since the last MACE only": new_only},
 )  # fmt: skip

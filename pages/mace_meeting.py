@@ -48,6 +48,8 @@ ui.show_table(
         pl.col("agencies").map_elements(lambda c: words(c, REFERRING_AGENCIES), return_dtype=pl.String).alias("Agencies involved"),
         pl.col("assessed_on").alias("Assessed significant on"),
     ),
+    download="New children at significant risk", subject="mace new children at significant risk",
+    filters={"Meeting": f"{held_on:%-d %B %Y}"},
 
 )  # fmt: skip
 
@@ -68,6 +70,8 @@ ui.show_table(
         pl.col("status").replace_strict(LOCATION_STATUSES).alias("Status"), pl.col("ward").alias("Ward"),
         pl.col("first_reported").alias("First reported"), pl.col("linked_children").alias("Linked children"),
     ),
+    download="New and escalated locations", subject="mace new and escalated locations",
+    filters={"Meeting": f"{held_on:%-d %B %Y}"},
 
 )  # fmt: skip
 
@@ -78,6 +82,8 @@ ui.show_table(
         pl.col("blockage").alias("Blockage"), pl.col("opened_on").alias("Flagged on"),
         pl.col("days_open").alias("Days open"),
     ),
+    download="Cases with blockages", subject="mace cases with blockages",
+    filters={"Meeting": f"{held_on:%-d %B %Y}"},
 
 )  # fmt: skip
 
@@ -89,6 +95,8 @@ ui.show_table(
         pl.col("owner_agency").alias("Owner"), pl.col("due_on").alias("Due"),
         pl.col("status").str.to_titlecase().alias("Status"),
     ),
+    download="Actions agreed at the last meeting", subject="mace actions agreed at the last meeting",
+    filters={"Meeting": f"{held_on:%-d %B %Y}"},
 
 )  # fmt: skip
 

@@ -145,6 +145,12 @@ with table_column:
             ),
         },
     )
+    ui.download_table(
+        shown_table(table), f"Ranked: {measure_text.lower()}, {period_text}",
+        f"{METRICS[metric]} by {geography}", "map-ranked", area_code=area, period=(start, end),
+        filters={"Measure": measure_text, "Risk level": RISK_LEVELS.get(risk_level or "", ""),
+                 "Ward boundaries": vintage if geography == "ward" else ""},
+    )  # fmt: skip
 if geography == "district":
     st.caption(
         "Postcode districts do not nest in wards or Area Committee areas. Events are counted in the "
@@ -174,4 +180,5 @@ if pick:
         METRIC_UNITS[metric].capitalize() + " per month",
         cache.chart_context(),
     )
-    ui.chart_with_numbers(figure, suppressed_series_table(series), f"trend-{pick}", "map-trend")
+    ui.chart_with_numbers(figure, suppressed_series_table(series), f"trend-{pick}", "map-trend",
+                          area_code=area, period=(trend_scope.start, trend_scope.end))  # fmt: skip

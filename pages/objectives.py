@@ -93,6 +93,11 @@ st.dataframe(
         "Progress %": st.column_config.ProgressColumn(min_value=0, max_value=100, format="%d%%"),
     },
 )
+ui.download_table(
+    table, "Strategic actions", "objectives actions", "objectives-actions",
+    filters={"Objective": objective_filter, "Status": [status_label(s) for s in status_filter],
+             "Lead agency": agency_filter, "Overdue only": overdue_only},
+)  # fmt: skip
 
 st.header("Status over time")
 quarters = tuple(quarter_ends(date(2021, 4, 1), as_of))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
-from dashboard import cache, services_blocks, theme, ui
+from dashboard import cache, measure_headlines, services_blocks, theme, ui
 from dashboard.tables import split_table, suppressed_wide
 from data_access.sql import Scope
 from domain.disclosure import TOTAL
@@ -83,6 +83,7 @@ st.caption(
 )
 
 services_blocks.overview_headline(role, month, area, area_name)
+measure_headlines.show(role, month, area)  # education, modern slavery, investigations
 
 cells, totals = split_table(cohort, "month", "risk_level", "children")
 figure = cache.figure(
@@ -102,6 +103,8 @@ ui.chart_with_numbers(
     suppressed_wide(cohort, "month", "risk_level", "children", RISK_LEVELS),
     "children-at-risk-by-level",
     "overview-cohort",
+    area_code=area,
+    period=(add_months(month, -23), month),
 )
 
 st.subheader("Strategic actions by progress status")

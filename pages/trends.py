@@ -33,6 +33,8 @@ if ward:
 elif area:
     place = cache.area_committees().filter(pl.col("code") == area)["name"].item()
 shown_from = start.strftime("%Y-%m")
+download_context = {"area_code": area, "period": (start, end),
+                    "filters": {"Ward": place if ward else ""}}  # fmt: skip
 in_range = pl.col("month") >= shown_from
 if role.policy.suppress:
     st.info(
@@ -63,6 +65,7 @@ def breakdown(table: pl.DataFrame, category: str, value: str, labels: dict, colo
         suppressed_wide(table, "month", category, value, labels, keep=in_range),
         stem,
         key,
+        **download_context,
     )
 
 
@@ -80,6 +83,7 @@ def series(frame: pl.DataFrame, title: str, y_title: str, colour: str, stem: str
         suppressed_series_table(frame, in_range),
         stem,
         key,
+        **download_context,
     )
 
 

@@ -10,6 +10,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from data_access import aggregates, audit
 from data_access import models as m
+from data_access.imports.commit_measures import MEASURE_LOADERS
 from data_access.imports.personal import pseudonymise
 from data_access.imports.report import CommitResult, ImportRefused, Report
 from data_access.reference import ensure_reference, postcode_record
@@ -204,34 +205,43 @@ def _bulk_events(connection: Connection, report: Report, result: CommitResult) -
     """Referrals and missing episodes, which come in tens of thousands: a few queries per 900
     rows instead of several per row."""
     model, fields = BULK_EVENTS[report.kind]
+    names = ("child_id", *fields)
     rows = report.valid_rows
-    hashes = {row["child_id"]: pseudonymise(row["child_id"]) for row in rows}
+    hashes = {child: pseudonymise(child) for child in {row["child_id"] for row in rows}}
     children = _bulk_children_by_hash(connection, rows, hashes)
-    wanted = {row["source_id"]: {"child_id": children[hashes[row["child_id"]]], **{f: row[f] for f in fields}}
+    # Values as tuples, and insert dicts built one chunk at a time: a 200,000-row file is held
+    # once, not three times over.
+    wanted = {row["source_id"]: (children[hashes[row["child_id"]]], *(row[f] for f in fields))
               for row in rows}  # fmt: skip
-    columns = [getattr(model, f) for f in ("child_id", *fields)]
+    del hashes, children
+    columns = [getattr(model, f) for f in names]
     existing: dict[str, tuple] = {}
     for chunk in _chunks(list(wanted)):
         for record in connection.execute(
             select(model.source_id, model.id, *columns).where(model.source_id.in_(chunk))
         ):
             existing[record[0]] = tuple(record[1:])
-    inserts = []
+    new_ids = []
     for source_id, values in wanted.items():
         if source_id not in existing:
-            inserts.append({"source_id": source_id, **values})
+            new_ids.append(source_id)
             continue
-        current = dict(zip(("child_id", *fields), existing[source_id][1:], strict=True))
-        if all(_same(current[k], v) for k, v in values.items()):
+        current = existing[source_id][1:]
+        if all(_same(a, b) for a, b in zip(current, values, strict=True)):
             result.unchanged += 1
         else:
             connection.execute(
-                update(model).where(model.id == existing[source_id][0]).values(**values)
+                update(model)
+                .where(model.id == existing[source_id][0])
+                .values(**dict(zip(names, values, strict=True)))
             )
             result.updated += 1
-    for chunk in _chunks(inserts, 5000):
-        connection.execute(insert(model), chunk)
-    result.inserted += len(inserts)
+    for chunk in _chunks(new_ids, 5000):
+        connection.execute(
+            insert(model),
+            [{"source_id": s, **dict(zip(names, wanted[s], strict=True))} for s in chunk],
+        )
+    result.inserted += len(new_ids)
 
 
 def _bulk_children_by_hash(
@@ -280,4 +290,5 @@ LOADERS = {
     "action_updates": _load_action_update,
     "population": _load_population,
     "service_cases": _load_service_case,
+    **MEASURE_LOADERS,
 }

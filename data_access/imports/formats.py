@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import io
 from dataclasses import dataclass
+from datetime import date
 
 from domain.services import DELIVERIES, GENDERS, PROVIDERS, SERVICES
 from domain.vocab import (
@@ -27,13 +28,23 @@ class Column:
     """One column of an import format."""
 
     name: str
-    kind: str  # text, id, date, datetime, month, code, codes, int, bool, postcode, sector, lsoa
+    kind: (
+        str  # text, id, date, datetime, month, code, codes, int, bool, postcode, sector, lsoa, ward
+    )
     required: bool
     meaning: str
     example: str
     allowed: tuple[str, ...] = ()
     max_length: int = 200
     future_allowed: bool = False
+    # Plausible bounds, checked before anything reaches the store (see ``int_bounds`` and
+    # ``date_bounds``). Whole numbers default to what every store can hold (PostgreSQL INTEGER is
+    # 32-bit); dates default to 2000-01-01 up to today.
+    minimum: int | None = None
+    maximum: int | None = None
+    earliest: date | None = None
+    years_ahead: int = 0  # dates: latest is today + N years; year numbers: this year + N
+    max_age_years: int | None = None  # birth months: the child is at most this old today
 
 
 @dataclass(frozen=True)
@@ -43,6 +54,7 @@ class ImportKind:
     description: str
     columns: tuple[Column, ...]
     key: tuple[str, ...] = ("source_id",)
+    location_required: bool = True  # False: a row may have no place (counts in district totals)
 
     @property
     def column_names(self) -> list[str]:
@@ -67,7 +79,7 @@ WHERE = (
 )  # fmt: skip
 CHILD_DETAILS = (
     Column("birth_month", "month", False, "Month and year of birth only (never the day).", "2011-06",
-           max_length=10),
+           max_length=10, max_age_years=25),
     Column("sex", "code", False, "Sex as recorded.", "female", ("female", "male", "other", "unknown")),
     Column("ethnicity", "text", False, "Ethnicity as recorded (free text, kept short).",
            "English British", max_length=40),
@@ -137,10 +149,11 @@ KINDS: dict[str, ImportKind] = {
                    "Licensing laws, Child Abduction Warning Notices, SHPOs and STROs"),
             Column("lead_agency", "text", True, "Lead agency.", "West Yorkshire Police", max_length=60),
             Column("due_on", "date", True, "When the action is due to be complete.", "2027-03-31",
-                   future_allowed=True),
+                   future_allowed=True, years_ahead=10),
             Column("updated_on", "date", True, "Date of this update.", "2026-10-12"),
             Column("status", "code", True, "Progress status.", "at_risk", tuple(RAG_STATUSES)),
-            Column("progress_pct", "int", True, "Per cent complete, 0 to 100.", "60"),
+            Column("progress_pct", "int", True, "Per cent complete, 0 to 100.", "60", minimum=0,
+                   maximum=100),
             Column("note", "text", False, "What changed (no names or contact details).",
                    "Licensing visits scheduled for November.", max_length=1000),
         ),
@@ -150,8 +163,9 @@ KINDS: dict[str, ImportKind] = {
         "denominators for rates per 10,000.",
         (
             Column("lsoa_code", "lsoa", True, "LSOA (2011) code in Bradford.", "E01010620", max_length=9),
-            Column("year", "int", True, "Mid-year estimate year.", "2025"),
-            Column("children_0_17", "int", True, "Children aged 0 to 17.", "512"),
+            Column("year", "int", True, "Mid-year estimate year.", "2025", minimum=2001, years_ahead=1),
+            Column("children_0_17", "int", True, "Children aged 0 to 17.", "512", minimum=0,
+                   maximum=10_000),
         ),
         key=("lsoa_code", "year"),
     ),
@@ -182,6 +196,11 @@ KINDS: dict[str, ImportKind] = {
     ),
 }  # fmt: skip
 
+# Education, modern slavery and disrupt-and-prosecute extracts (their own module).
+from data_access.imports.formats_measures import MEASURE_KINDS  # noqa: E402
+
+KINDS.update(MEASURE_KINDS)
+
 PERSONAL_COLUMNS = frozenset(
     {
         "first_name", "forename", "forenames", "surname", "last_name", "family_name", "full_name",
@@ -204,10 +223,13 @@ def template_csv(kind: str) -> bytes:
 
 def dictionary_markdown() -> str:
     """The data dictionary for every import kind, as Markdown (docs/data-dictionary.md)."""
+    from data_access.imports.bounds import range_text
+    from data_access.imports.checks_doc import CHECKS_MARKDOWN
+
     lines = [
         "# Data dictionary: import formats",
         "",
-        "Generated from `data_access/import_formats.py` (a test keeps this file in step).",
+        "Generated from `data_access/imports/formats.py` (a test keeps this file in step).",
         "Files are CSV (UTF-8, comma or semicolon separated) or Excel `.xlsx` (first sheet).",
         "Dates are written `YYYY-MM-DD` (or `DD/MM/YYYY`); times `YYYY-MM-DD HH:MM`.",
         "Import with `python -m data_access import FILE --kind KIND` or on the Data page.",
@@ -215,13 +237,13 @@ def dictionary_markdown() -> str:
     ]
     for spec in KINDS.values():
         lines += [f"## {spec.label} (`{spec.name}`)", "", spec.description, "",
-                  "| Column | Required | Type | Meaning | Allowed values | Example |",
-                  "| --- | --- | --- | --- | --- | --- |"]  # fmt: skip
+                  "| Column | Required | Type | Meaning | Allowed values | Range | Example |",
+                  "| --- | --- | --- | --- | --- | --- | --- |"]  # fmt: skip
         for c in spec.columns:
             allowed = ", ".join(f"`{a}`" for a in c.allowed) if c.allowed else ""
             lines.append(
                 f"| `{c.name}` | {'yes' if c.required else 'no'} | {c.kind} | {c.meaning} | "
-                f"{allowed} | {c.example} |"
+                f"{allowed} | {range_text(c)} | {c.example} |"
             )
         lines.append("")
-    return "\n".join(lines)
+    return "\n".join(lines) + "\n" + CHECKS_MARKDOWN

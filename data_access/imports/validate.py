@@ -8,11 +8,13 @@ import hashlib
 import re
 from datetime import date, datetime, timedelta
 
+from data_access.imports.bounds import date_bounds, int_bounds
 from data_access.imports.formats import KINDS, PERSONAL_COLUMNS, ImportKind
-from data_access.imports.personal import LOOKS_PERSONAL
+from data_access.imports.personal import personal_data_in
 from data_access.imports.read import read_table
 from data_access.imports.report import ImportRefused, Problem, Report
 from data_access.imports.service_rules import service_case_rules
+from data_access.imports.validate_measures import MEASURE_ROW_RULES, parse_ward
 from data_access.reference import known_places, postcode_record
 
 POSTCODE_RE = re.compile(r"^[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}$")
@@ -30,19 +32,23 @@ def validate(data: bytes, file_name: str, kind: str, today: date | None = None) 
     spec = KINDS[kind]
     report = Report(kind, file_name, hashlib.sha256(data).hexdigest())
     try:
-        header, rows, notes = read_table(data, file_name)
+        table = read_table(data, file_name)
     except ImportRefused as error:
         report.problems.append(Problem(None, None, "", str(error)))
         return report
-    report.notes += notes
-    report.rows_in_file = len(rows)
+    header = table.header
+    report.notes += table.notes
+    report.rows_in_file = len(table.rows)
     columns = [normalise_header(h) for h in header]
     if not _check_header(spec, columns, header, report):
         return report
     today = today or date.today()
     seen_keys: dict[tuple, int] = {}
-    for offset, raw in enumerate(rows):
-        number = offset + 2
+    for index, number in enumerate(table.row_numbers):
+        raw, table.rows[index] = table.rows[index], []  # free each row once read: bounded memory
+        if len(raw) > len(columns) and any(cell.strip() for cell in raw[len(columns) :]):
+            report.problems.append(_extra_cells(number, raw, len(columns)))
+            continue
         values = {col: (raw[i].strip() if i < len(raw) else "") for i, col in enumerate(columns)}
         row_problems: list[Problem] = []
         clean = _validate_row(spec, values, number, today, row_problems)
@@ -59,6 +65,14 @@ def validate(data: bytes, file_name: str, kind: str, today: date | None = None) 
             clean["_row"] = number
             report.valid_rows.append(clean)
     return report
+
+
+def _extra_cells(number: int, raw: list[str], width: int) -> Problem:
+    extra = [cell for cell in raw[width:] if cell.strip()]
+    return Problem(number, None, extra[0][:60], f"Row {number:,} has {len(raw):,} cells but the "
+                   f"header has {width:,} columns, so its values cannot be matched to columns. A "
+                   "value with a comma in it needs double quotes around it (\"Leeds Road, BD3\"); "
+                   "otherwise remove the extra cells.")  # fmt: skip
 
 
 def _check_header(spec: ImportKind, columns: list[str], header: list[str], report: Report) -> bool:
@@ -90,10 +104,33 @@ def _check_header(spec: ImportKind, columns: list[str], header: list[str], repor
                 Problem(None, c.name, "", f"Required column '{c.name}' is missing.{hint}")
             )
             ok = False
-    if len(set(columns)) != len(columns):
-        report.problems.append(Problem(None, None, "", "Two columns have the same name."))
+    for name in dict.fromkeys(c for c in columns if columns.count(c) > 1):
+        places = [_column_letter(i) for i, c in enumerate(columns) if c == name]
+        report.problems.append(Problem(None, name, "", f"Column '{name}' appears "
+            f"{'twice' if len(places) == 2 else f'{len(places)} times'} (columns {' and '.join(places)}). Keep one and remove the others."))  # fmt: skip
         ok = False
     return ok
+
+
+class LooksPersonal(ValueError):
+    """A free-text cell refused as personal data: its value is not repeated in the report."""
+
+
+def _shown(raw: str, error: ValueError) -> str:
+    """The value as the report shows it: personal data withheld, long cells shortened (a report
+    is shown on screen, printed by the CLI and can be downloaded)."""
+    if isinstance(error, LooksPersonal):
+        return "(withheld: looks like personal data)"
+    return raw if len(raw) <= 100 else f"{raw[:60]}… ({len(raw):,} characters)"
+
+
+def _column_letter(index: int) -> str:
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
 
 
 def _validate_row(spec: ImportKind, values: dict[str, str], number: int, today: date,
@@ -111,7 +148,7 @@ def _validate_row(spec: ImportKind, values: dict[str, str], number: int, today: 
         try:
             clean[c.name] = _parse(c, raw, today)
         except ValueError as error:
-            problems.append(Problem(number, c.name, raw, str(error)))
+            problems.append(Problem(number, c.name, _shown(raw, error), str(error)))
     if problems:
         return clean
     _row_rules(spec, clean, number, today, problems)
@@ -124,9 +161,8 @@ def _parse(c, raw: str, today: date):  # noqa: ANN001, ANN202, C901 - one branch
             f"Too long: {len(raw):,} characters where at most {c.max_length} are allowed."
         )
     if c.kind in ("text", "id"):
-        for pattern, what in LOOKS_PERSONAL:
-            if c.kind == "text" and pattern.search(raw):
-                raise ValueError(f"This looks like personal data ({what}); leave it out.")
+        if c.kind == "text" and (what := personal_data_in(raw)):
+            raise LooksPersonal(f"This looks like personal data ({what}); leave it out.")
         return raw
     if c.kind == "code":
         value = raw.strip().lower().replace(" ", "_")
@@ -151,41 +187,58 @@ def _parse(c, raw: str, today: date):  # noqa: ANN001, ANN202, C901 - one branch
             return False
         raise ValueError(f"'{raw}' should be yes or no.")
     if c.kind == "int":
-        try:
-            value = int(raw.replace(",", ""))
-        except ValueError:
-            raise ValueError(f"'{raw}' is not a whole number.") from None
+        if not re.fullmatch(r"[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)", raw.strip(), re.ASCII):
+            raise ValueError(f"'{raw}' is not a whole number.")
+        value = int(raw.replace(",", ""))
         if c.allowed and str(value) not in c.allowed:
             raise ValueError(f"'{raw}' is not allowed here; use one of {', '.join(c.allowed)}.")
+        low, high = int_bounds(c, today)
+        if not low <= value <= high:
+            shown = "{}" if c.years_ahead else "{:,}"
+            raise ValueError(f"{shown.format(value)} is outside the range this column allows "
+                             f"({shown.format(low)} to {shown.format(high)}). Check the value.")  # fmt: skip
         return value
     if c.kind == "month":
         if not re.fullmatch(r"\d{4}-\d{2}", raw):
             raise ValueError("Give the month and year only (YYYY-MM): a full date of birth is "
                              "personal data and is not stored.")  # fmt: skip
         year, month = int(raw[:4]), int(raw[5:])
-        if not 1 <= month <= 12:
+        if not 1 <= month <= 12 or year < 1:
             raise ValueError(f"'{raw}' is not a month.")
-        return date(year, month, 1)
+        value = date(year, month, 1)
+        earliest, latest = date_bounds(c, today)
+        if value > latest:
+            raise ValueError(f"{raw} is in the future.")
+        if value < earliest:
+            raise ValueError(f"{raw} would make the child older than {c.max_age_years} today "
+                             f"(the earliest allowed is {earliest:%Y-%m}). Check the value.")  # fmt: skip
+        return value
     if c.kind in ("date", "datetime"):
         value = parse_when(raw, c.kind == "datetime")
-        if (
-            not c.future_allowed
-            and (value.date() if isinstance(value, datetime) else value) > today
-        ):
-            raise ValueError(f"{raw} is in the future.")
+        day = value.date() if isinstance(value, datetime) else value
+        earliest, latest = date_bounds(c, today)
+        if day > latest:
+            raise ValueError(f"{raw} is in the future." if latest == today else
+                             f"{raw} is later than {latest:%-d %B %Y}, the latest allowed here.")  # fmt: skip
+        if day < earliest:
+            raise ValueError(f"{raw} is before {earliest:%-d %B %Y}, the earliest date allowed "
+                             "here. Check the value.")  # fmt: skip
         return value
     if c.kind == "postcode":
         value = " ".join(raw.upper().split())
         if not POSTCODE_RE.match(value):
             raise ValueError(f"'{raw}' is not a postcode.")
-        if postcode_record(value) is None:
+        record = postcode_record(value)
+        if record is None:
             raise ValueError(f"'{raw}' is not a postcode in Bradford District.")
-        return postcode_record(value)["postcode"]
+        return record["postcode"]
     if c.kind == "sector":
         value = " ".join(raw.upper().split())
         if not SECTOR_RE.match(value):
             raise ValueError(f"'{raw}' is not a postcode sector (like 'BD5 0').")
         return value
+    if c.kind == "ward":
+        return parse_ward(raw)
     if c.kind == "lsoa":
         value = raw.strip().upper()
         if not re.fullmatch(r"E0\d{7}", value):
@@ -242,6 +295,8 @@ def _row_rules(
         if clean.get("postcode"):
             record = postcode_record(clean["postcode"])
             clean["postcode_sector"], clean["lsoa_code"] = record["sector"], record["lsoa_code"]
+        elif not (spec.location_required or clean.get("postcode_sector") or clean.get("lsoa_code")):
+            pass  # no place given, and none needed: the row counts in district totals only
         elif not (clean.get("postcode_sector") and clean.get("lsoa_code")):
             problems.append(Problem(number, "postcode", "", "Give the postcode, or both the postcode "
                                     "sector and the LSOA code."))  # fmt: skip
@@ -258,17 +313,9 @@ def _row_rules(
         if clean.get(end) and clean[end] < clean[start]:
             problems.append(Problem(number, end, str(clean[end]),
                                     f"'{end}' is before '{start}' ({clean[start]}).") )  # fmt: skip
-    if spec.name == "action_updates" and not 0 <= clean["progress_pct"] <= 100:
-        problems.append(
-            Problem(
-                number, "progress_pct", str(clean["progress_pct"]), "Per cent must be 0 to 100."
-            )
-        )
     if spec.name == "population" and clean["lsoa_code"] not in known_places()[1]:
         problems.append(
             Problem(number, "lsoa_code", clean["lsoa_code"], "Not an LSOA in Bradford District.")
         )
-    if spec.name == "population" and clean["children_0_17"] < 0:
-        problems.append(
-            Problem(number, "children_0_17", str(clean["children_0_17"]), "Cannot be negative.")
-        )
+    if spec.name in MEASURE_ROW_RULES:
+        MEASURE_ROW_RULES[spec.name](clean, number, problems)

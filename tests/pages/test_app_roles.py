@@ -26,6 +26,7 @@ AUTH = {
 }
 NUMBER = re.compile(r"^-?[\d,]+$")
 ACTION_METRICS = ("●", "▲", "■", "✔", "Overdue")
+MEASURE_PAGES = ("education.py", "msht.py", "disrupt.py")
 
 
 def app(state: dict | None = None) -> AppTest:
@@ -97,6 +98,7 @@ def visible_counts(at: AppTest) -> list[int]:
                 "overview.py",
                 "map.py",
                 "trends.py",
+                *MEASURE_PAGES,
                 "objectives.py",
                 "services.py",
                 "briefing.py",
@@ -107,11 +109,27 @@ def visible_counts(at: AppTest) -> list[int]:
         ),
         (
             RoleScope("strategic_lead"),
-            {"overview.py", "map.py", "trends.py", "objectives.py", "services.py", "briefing.py"},
+            {
+                "overview.py",
+                "map.py",
+                "trends.py",
+                *MEASURE_PAGES,
+                "objectives.py",
+                "services.py",
+                "briefing.py",
+            },
         ),
         (
             RoleScope("area_committee", "EAST"),
-            {"overview.py", "map.py", "trends.py", "objectives.py", "services.py", "briefing.py"},
+            {
+                "overview.py",
+                "map.py",
+                "trends.py",
+                *MEASURE_PAGES,
+                "objectives.py",
+                "services.py",
+                "briefing.py",
+            },
         ),
         (RoleScope("data_manager"), {"data.py", "audit.py"}),
     ],
@@ -211,9 +229,9 @@ def test_login_required_when_an_identity_provider_is_configured(app_env):
 @pytest.mark.parametrize(
     ("email", "grants", "expected_pages"),
     [
-        ("chair@police.uk", [("mace", None)], {"overview.py", "map.py", "trends.py", "objectives.py", "services.py", "briefing.py", "hotspots.py", "mace_meeting.py", "cases.py"}),
-        ("lead@bradford.gov.uk", [("strategic_lead", None)], {"overview.py", "map.py", "trends.py", "objectives.py", "services.py", "briefing.py"}),
-        ("councillor@bradford.gov.uk", [("area_committee", "WEST")], {"overview.py", "map.py", "trends.py", "objectives.py", "services.py", "briefing.py"}),
+        ("chair@police.uk", [("mace", None)], {"overview.py", "map.py", "trends.py", *MEASURE_PAGES, "objectives.py", "services.py", "briefing.py", "hotspots.py", "mace_meeting.py", "cases.py"}),
+        ("lead@bradford.gov.uk", [("strategic_lead", None)], {"overview.py", "map.py", "trends.py", *MEASURE_PAGES, "objectives.py", "services.py", "briefing.py"}),
+        ("councillor@bradford.gov.uk", [("area_committee", "WEST")], {"overview.py", "map.py", "trends.py", *MEASURE_PAGES, "objectives.py", "services.py", "briefing.py"}),
         ("data@bradford.gov.uk", [("data_manager", None)], {"data.py", "audit.py"}),
     ],
 )  # fmt: skip
