@@ -4,17 +4,18 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import cache, ui
+from dashboard import cache, live, page_style, ui, url_state
 from dashboard.auth import current_viewer
 
 st.set_page_config(
     page_title="Bradford child exploitation dashboard",
     page_icon="assets/favicon.png",
     layout="wide",
-    initial_sidebar_state="expanded",
+    initial_sidebar_state="auto",  # open on desktops, closed on phones
 )
 
 cache.engine()  # first run on a fresh machine: creates the store and loads the demo data
+live.start_rerun()  # the store version for this rerun: part of every query cache key
 
 ALL_PAGES = {
     "overview": st.Page("pages/overview.py", title="Overview", icon=":material/dashboard:"),
@@ -69,11 +70,17 @@ ALL_PAGES = {
 
 with st.sidebar:
     st.markdown("### Bradford District\nChild exploitation: partnership dashboard")
+url_state.begin()
 viewer = current_viewer()
+url_state.set_role(viewer.audit_role)
 st.session_state[ui.VIEWER_KEY] = viewer
 # Only the role's pages are registered, so any other page cannot be opened by URL either.
 page = st.navigation([ALL_PAGES[name] for name in viewer.scope.pages()])
+st.set_page_config(page_title=f"{page.title} · Bradford child exploitation dashboard")
+page_style.apply()
 ui.mark_entrypoint()
+live.page_opened(page.title)
 ui.audit_page_view(viewer, page.title)
 page.run()
+url_state.finish()
 ui.sidebar_footer()

@@ -11,7 +11,7 @@ import os
 
 import streamlit as st
 
-from dashboard import cache
+from dashboard import cache, url_state
 from domain.roles import ROLE_HELP, ROLES, RoleScope, Viewer
 from geo.areas import AREA_COMMITTEES
 
@@ -44,8 +44,13 @@ def describe(role: RoleScope) -> str:
     return ROLES[role.role]
 
 
-def _pick_role(choices: list[RoleScope], label: str, key: str) -> RoleScope:
-    chosen = st.sidebar.selectbox(label, choices, format_func=describe, key=key)
+def _pick_role(choices: list[RoleScope], label: str, key: str, in_url: bool = False) -> RoleScope:
+    """The role picker; in demo mode the role is part of the link (``?as=mace``)."""
+    with st.sidebar:
+        if in_url:
+            chosen = url_state.selectbox(label, choices, format_func=describe, key=key, param="as")
+        else:
+            chosen = st.selectbox(label, choices, format_func=describe, key=key)
     st.sidebar.caption(ROLE_HELP[chosen.role])
     return chosen
 
@@ -84,5 +89,5 @@ def current_viewer() -> Viewer:
         "**DEMO — NO LOGIN.** Anyone can pick any role here. Never use demo mode with real data.",
         icon="🔓",
     )
-    role = _pick_role(list(DEMO_CHOICES), "View as (demo)", "demo-role")
+    role = _pick_role(list(DEMO_CHOICES), "View as (demo)", "demo-role", in_url=True)
     return Viewer(email=DEMO_EMAIL, scope=role, demo=True)

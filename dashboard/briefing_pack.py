@@ -1,5 +1,6 @@
 """The briefing pack as a PDF: the same six slides, charts as static images rendered offline
-(Plotly → Kaleido → the machine's Chromium), a footer on every page.
+(Plotly → Kaleido → the machine's Chromium), laid out as HTML and printed by the same Chromium to
+a tagged PDF with a footer on every page.
 
 ``python -m dashboard.briefing_pack --area SOUTH --out DIR`` writes a pack;
 ``--benchmark`` times one pack per area (the under-20-seconds goal lives here, not in a test).
@@ -8,40 +9,27 @@
 from __future__ import annotations
 
 import argparse
-import io
 import os
 import re
 import shutil
+import subprocess
+import tempfile
 import time
 from dataclasses import dataclass
 from datetime import date
+from html import escape
 from pathlib import Path
-from xml.sax.saxutils import escape
 
 import plotly.graph_objects as go
 import plotly.io as pio
-from reportlab.lib import colors
-from reportlab.lib.pagesizes import A4, landscape
-from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
-from reportlab.lib.units import mm
-from reportlab.platypus import (
-    Image,
-    KeepTogether,
-    PageBreak,
-    Paragraph,
-    SimpleDocTemplate,
-    Spacer,
-    Table,
-    TableStyle,
-)
 
+from dashboard import briefing_html as html
 from dashboard import briefing_slides as slides
 from dashboard.charts import ChartContext
 from dashboard.services_tables import BRIEFING_HEADER, briefing_rows
 from domain.briefing_figures import BriefingFigures
 from domain.narrative import narrative
 
-PAGE = landscape(A4)
 CHROMIUM_CANDIDATES = ("/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome")
 
 
@@ -63,9 +51,12 @@ class PackContext:
         return text + (" · SYNTHETIC DEMO DATA" if self.synthetic else "")
 
 
-def pack_filename(area_name: str, as_of: date) -> str:
-    """'briefing-bradford-south-2026-10-31.pdf'."""
+def pack_filename(area_name: str, as_of: date, period_end: date | None = None) -> str:
+    """'briefing-bradford-south-2026-10-31.pdf'; with the period's last month,
+    'briefing-bradford-south-12-months-to-2026-09-data-2026-10-31.pdf'."""
     slug = re.sub(r"[^a-z0-9]+", "-", area_name.lower()).strip("-")
+    if period_end is not None:
+        return f"briefing-{slug}-12-months-to-{period_end:%Y-%m}-data-{as_of:%Y-%m-%d}.pdf"
     return f"briefing-{slug}-{as_of:%Y-%m-%d}.pdf"
 
 
@@ -101,143 +92,135 @@ class ChartRenderer:
         return pio.to_image(figure, format="png", width=width, height=height)
 
 
-def _styles() -> dict[str, ParagraphStyle]:
-    base = getSampleStyleSheet()
-    return {
-        "title": ParagraphStyle("title", parent=base["Title"], fontSize=26, leading=32,
-                                alignment=0, spaceAfter=6),
-        "h1": ParagraphStyle("h1", parent=base["Heading1"], fontSize=20, leading=24,
-                             spaceAfter=8, textColor=colors.HexColor("#12436D")),
-        "h2": ParagraphStyle("h2", parent=base["Heading2"], fontSize=14, leading=18, spaceAfter=4),
-        "body": ParagraphStyle("body", parent=base["BodyText"], fontSize=12, leading=16),
-        "small": ParagraphStyle("small", parent=base["BodyText"], fontSize=10, leading=13),
-    }  # fmt: skip
-
-
-def _table(rows: list[list[str]], widths: list[float], header: bool = True) -> Table:
-    table = Table(rows, colWidths=widths, repeatRows=1 if header else 0)
-    style = [
-        ("FONT", (0, 0), (-1, -1), "Helvetica", 11),
-        ("ALIGN", (1, 0), (-1, -1), "RIGHT"),
-        ("GRID", (0, 0), (-1, -1), 0.4, colors.HexColor("#B1B4B6")),
-        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+def _for_print(figure: go.Figure) -> go.Figure:
+    """A chart for paper: the page footer carries source and date, so the chart's own footer
+    goes; the legend sits under the title; no text smaller than 13 px (9.75 pt at 1:1)."""
+    figure.layout.annotations = [
+        a for a in figure.layout.annotations if not str(a.text or "").startswith("Source:")
     ]
-    if header:
-        style += [
-            ("FONT", (0, 0), (-1, 0), "Helvetica-Bold", 11),
-            ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#F3F2F1")),
-        ]
-    table.setStyle(TableStyle(style))
-    return table
+    figure.update_xaxes(title={"text": "Month", "standoff": 4})
+    figure.update_layout(
+        font={"size": 15},
+        title={"font": {"size": 18}},
+        legend={"orientation": "h", "x": 0, "y": -0.3, "yanchor": "top", "font": {"size": 13}},
+        margin={"l": 70, "r": 10, "t": 45, "b": 115},
+    )
+    for annotation in figure.layout.annotations:
+        size = annotation.font.size or 13
+        annotation.font.size = max(size, 13)
+    return figure
 
 
-def _image(png: bytes, width_mm: float) -> Image:
-    image = Image(io.BytesIO(png))
-    ratio = image.imageHeight / image.imageWidth
-    image.drawWidth = width_mm * mm
-    image.drawHeight = width_mm * mm * ratio
-    return image
+def _trend_page(trends: list[tuple[bytes, str]]) -> str:
+    how_to_read = (
+        "<div class='card'><p><strong>Reading these charts</strong></p><ul>"
+        "<li>Bars: the count for each month.</li>"
+        "<li>Solid line: the 3-month rolling average, which smooths out single months.</li>"
+        "<li>Dotted line with diamonds: the same month a year earlier.</li>"
+        "<li>A gap in the bars (or a hatched segment marked c) is a number hidden to protect "
+        "children's privacy, never a zero.</li>"
+        "<li>The numbers behind every chart are in the dashboard's Trends page.</li></ul></div>"
+    )
+    cells = [html.image(png, alt, TREND_SIZE[0]) for png, alt in trends]
+    return "<div class='grid two'>" + "".join(cells) + how_to_read + "</div>"
+
+
+TREND_SIZE = (500, 315)
+MAP_SIZE = (640, 600)
 
 
 def build_pack(figures: BriefingFigures, context: PackContext, threshold: int = 5) -> bytes:
-    """The six-slide briefing as PDF bytes."""
-    styles = _styles()
+    """The six-slide briefing as a tagged PDF (Chromium prints an HTML document)."""
     chart_context = ChartContext(source=context.source, as_of=context.as_of)
+    trend_charts = slides.trend_charts(figures, chart_context)
     with ChartRenderer() as renderer:
-        map_png = renderer.png(slides.map_figure(figures, chart_context), 1100, 760)
-        trend_pngs = [
-            renderer.png(fig, 1400, 560) for fig in slides.trend_figures(figures, chart_context)
+        map_png = renderer.png(
+            _for_print(slides.ward_map_figure(figures, chart_context, MAP_SIZE[1], 13)), *MAP_SIZE
+        )
+        trends = [
+            (renderer.png(_for_print(figure), *TREND_SIZE), summary)
+            for figure, _table, summary in trend_charts
         ]
-
-    story: list = []
-    story.append(
-        Paragraph(f"Child exploitation: briefing for {escape(figures.area_name)}", styles["title"])
+    area = escape(figures.area_name)
+    period = f"{figures.period.label()} compared with {figures.period.label('previous')}"
+    headline_header = ["Measure", f"{area}<br>earlier year", f"{area}<br>latest year",
+                       "Change in area", "District<br>earlier year", "District<br>latest year",
+                       "Change in district"]  # fmt: skip
+    sentences = "".join(f"<li>{escape(s)}</li>" for s in narrative(figures, threshold))
+    first = (
+        f"<p class='sub'>1. {escape(slides.SLIDE_TITLES[0])} · {escape(period)}</p>"
+        + html.table(
+            headline_header, slides.headline_rows(figures, threshold), css_class="headline"
+        )
+        + f"<ul class='big'>{sentences}</ul>"
+        + "<p class='note'>c: hidden to protect children's privacy (see data notes).</p>"
     )
-    story.append(Paragraph(
-        f"{escape(figures.period.label())} compared with {escape(figures.period.label('previous'))}",
-        styles["h2"]))  # fmt: skip
-    story.append(Paragraph("1. " + slides.SLIDE_TITLES[0], styles["h1"]))
-    header = [
-        Paragraph(f"<b>{text}</b>", styles["small"])
-        for text in ("Measure", f"{escape(figures.area_name)}<br/>earlier year",
-                     f"{escape(figures.area_name)}<br/>latest year", "Change",
-                     "District<br/>earlier year", "District<br/>latest year", "Change")
-    ]  # fmt: skip
-    story.append(_table([header, *slides.headline_rows(figures, threshold)],
-                        [82 * mm, 28 * mm, 28 * mm, 22 * mm, 28 * mm, 28 * mm, 22 * mm]))  # fmt: skip
-    story.append(Spacer(1, 6 * mm))
-    for sentence in narrative(figures, threshold):
-        story.append(Paragraph(escape(sentence), styles["body"]))
-        story.append(Spacer(1, 2 * mm))
-    story.append(
-        Paragraph("c: hidden to protect children's privacy (see data notes).", styles["small"])
+    ward_map = (
+        "<div class='grid map'>"
+        + html.image(map_png, slides.ward_map_summary(figures), MAP_SIZE[0])
+        + html.frame_table(slides.ward_table(figures), "Referrals by ward in the latest year")
+        + "</div><p class='note'>The rest of the district is greyed. Shapes are approximate, "
+        "derived from postcode points.</p>"
     )
-    story.append(PageBreak())
+    cards = "".join(
+        "<div class='card'>"
+        f"<p><strong>{escape(o['title'])}</strong></p><p class='note'>{escape(o['counts'])}</p>"
+        "<ul>" + "".join(f"<li>{escape(a)}</li>" for a in o["actions"]) + "</ul></div>"
+        for o in slides.objectives_rows(figures, markers=False)
+    )
+    services = (
+        html.table(
+            [escape(h) for h in BRIEFING_HEADER],
+            briefing_rows(figures.services),
+            css_class="services",
+        )
+        + "<p class='sub' style='margin-top:4mm'>Children in the service: one-to-one cases open "
+        "at the end of the period (cases whose address is withheld count in the district only). "
+        "Also working across the district:</p><div class='grid two'>"
+        + "".join(
+            f"<div class='card'><p><strong>{escape(n)}</strong></p><p>{escape(w)}</p></div>"
+            for n, w in slides.SERVICES[4:]
+        )
+        + "</div>"
+    )
+    definitions = (
+        "<dl>"
+        + "".join(f"<dt>{escape(t)}</dt><dd>{escape(m)}</dd>" for t, m in slides.DEFINITIONS)
+        + "</dl><p style='margin:3mm 0 1mm'><strong>Data notes</strong></p><ul class='note'>"
+        + "".join(f"<li>{escape(n)}</li>" for n in slides.data_notes(threshold, context.synthetic))
+        + "</ul>"
+    )
+    title = f"Child exploitation briefing for {figures.area_name}"
+    document = html.document(
+        title,
+        context.footer(),
+        [
+            html.section(title, first, level=1),
+            html.section("2. " + slides.SLIDE_TITLES[1], ward_map),
+            html.section("3. " + slides.SLIDE_TITLES[2], _trend_page(trends)),
+            html.section("4. " + slides.SLIDE_TITLES[3], f"<div class='grid two'>{cards}</div>"),
+            html.section("5. " + slides.SLIDE_TITLES[4], services),
+            html.section("6. " + slides.SLIDE_TITLES[5], definitions),
+        ],
+    )
+    return print_to_pdf(document)
 
-    story.append(Paragraph("2. " + slides.SLIDE_TITLES[1], styles["h1"]))
-    story.append(Table(
-        [[_image(map_png, 165), _table([["Ward", "Referrals"], *slides.ward_rows(figures)],
-                                       [60 * mm, 25 * mm])]],
-        colWidths=[170 * mm, 90 * mm],
-        style=TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP")]),
-    ))  # fmt: skip
-    story.append(PageBreak())
 
-    story.append(Paragraph("3. " + slides.SLIDE_TITLES[2], styles["h1"]))
-    for png in trend_pngs[:2]:
-        story.append(_image(png, 240))
-    story.append(PageBreak())
-    story.append(Paragraph("3. " + slides.SLIDE_TITLES[2] + " (continued)", styles["h1"]))
-    story.append(_image(trend_pngs[2], 240))
-    story.append(PageBreak())
-
-    story.append(Paragraph("4. " + slides.SLIDE_TITLES[3], styles["h1"]))
-    for objective in slides.objectives_rows(figures, markers=False):
-        block = [Paragraph(escape(objective["title"]), styles["h2"]),
-                 Paragraph(escape(objective["counts"]), styles["small"])]  # fmt: skip
-        block += [Paragraph("• " + escape(a), styles["small"]) for a in objective["actions"]]
-        story.append(KeepTogether(block))
-    story.append(PageBreak())
-
-    story.append(Paragraph("5. " + slides.SLIDE_TITLES[4], styles["h1"]))
-    services_header = [Paragraph(f"<b>{escape(h)}</b>", styles["small"]) for h in BRIEFING_HEADER]
-    services_rows = [[Paragraph(escape(cell), styles["small"]) if i < 2 else cell
-                      for i, cell in enumerate(row)] for row in briefing_rows(figures.services)]  # fmt: skip
-    story.append(_table([services_header, *services_rows],
-                        [55 * mm, 95 * mm, 30 * mm, 25 * mm, 30 * mm, 25 * mm]))  # fmt: skip
-    story.append(Spacer(1, 4 * mm))
-    story.append(Paragraph(
-        "Children in the service: one-to-one cases open at the end of the period (cases whose "
-        "address is withheld count in the district only). Also working across the district:",
-        styles["body"]))  # fmt: skip
-    for name, what in slides.SERVICES[4:]:
-        story.append(Paragraph(f"<b>{escape(name)}</b>: {escape(what)}", styles["body"]))
-    story.append(PageBreak())
-
-    story.append(Paragraph("6. " + slides.SLIDE_TITLES[5], styles["h1"]))
-    for term, meaning in slides.DEFINITIONS:
-        story.append(Paragraph(f"<b>{escape(term)}</b>: {escape(meaning)}", styles["small"]))
-        story.append(Spacer(1, 1.5 * mm))
-    story.append(Paragraph("Data notes", styles["h2"]))
-    for note in slides.data_notes(threshold, context.synthetic):
-        story.append(Paragraph("• " + escape(note), styles["small"]))
-
-    def footer(canvas, document) -> None:  # noqa: ANN001
-        canvas.saveState()
-        canvas.setFont("Helvetica", 9)
-        canvas.setFillColor(colors.HexColor("#505A5F"))
-        canvas.drawString(12 * mm, 8 * mm, context.footer())
-        canvas.drawRightString(PAGE[0] - 12 * mm, 8 * mm, f"Page {document.page}")
-        canvas.restoreState()
-
-    buffer = io.BytesIO()
-    document = SimpleDocTemplate(
-        buffer, pagesize=PAGE, leftMargin=12 * mm, rightMargin=12 * mm, topMargin=12 * mm,
-        bottomMargin=16 * mm, title=f"Child exploitation briefing: {figures.area_name}",
-        author="Bradford partnership dashboard",
-    )  # fmt: skip
-    document.build(story, onFirstPage=footer, onLaterPages=footer)
-    return buffer.getvalue()
+def print_to_pdf(document: str) -> bytes:
+    """Chromium (headless) prints the HTML to PDF; its PDFs are tagged for screen readers."""
+    _ensure_browser()
+    browser = os.environ["BROWSER_PATH"]
+    with tempfile.TemporaryDirectory(prefix="briefing-") as folder:
+        source, target = Path(folder) / "pack.html", Path(folder) / "pack.pdf"
+        source.write_text(document, encoding="utf-8")
+        subprocess.run(
+            [browser, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+             "--disable-background-networking", f"--user-data-dir={folder}/profile",
+             "--no-pdf-header-footer", "--generate-pdf-document-outline",
+             f"--print-to-pdf={target}", source.as_uri()],
+            check=True, capture_output=True, timeout=120,
+        )  # fmt: skip
+        return target.read_bytes()
 
 
 def _main(argv: list[str] | None = None) -> int:
@@ -268,7 +251,7 @@ def _main(argv: list[str] | None = None) -> int:
             as_of=as_of, period=figures.period.label(), synthetic=synthetic,
         )  # fmt: skip
         pdf = build_pack(figures, context)
-        path = args.out / pack_filename(figures.area_name, as_of)
+        path = args.out / pack_filename(figures.area_name, as_of, figures.period.end)
         path.write_bytes(pdf)
         seconds = time.perf_counter() - started
         goal = " (goal: under 20 s)" if args.benchmark else ""

@@ -6,8 +6,10 @@ import plotly.graph_objects as go
 import polars as pl
 
 from dashboard import charts, map_charts, theme
-from dashboard.tables import split_table
+from dashboard.labelled_map import labelled_ward_map
+from dashboard.tables import split_table, suppressed_series_table, suppressed_wide
 from domain.briefing_figures import BriefingFigures, Headline
+from domain.chart_text import ranked_summary, series_summary
 from domain.disclosure import TOTAL
 from domain.formatting import format_count
 from domain.mapdata import map_table
@@ -134,6 +136,67 @@ def map_figure(figures: BriefingFigures, context: charts.ChartContext) -> go.Fig
         context_geojson=rest,
         hidden_hatch=boundaries.hatch("ward", hidden) if hidden else None,
     )
+
+
+def _ward_table(figures: BriefingFigures) -> pl.DataFrame:
+    ward_names = boundaries.names("ward")
+    values = figures.ward_referrals.filter(pl.col("code") != TOTAL)
+    return map_table(values, {code: ward_names[code] for code in values["code"].to_list()})
+
+
+def ward_map_figure(
+    figures: BriefingFigures, context: charts.ChartContext, height: int = 620, label_size: int = 14
+) -> go.Figure:
+    """The area's wards with their names and referrals written on them (no tiles, no glyphs)."""
+    table = _ward_table(figures)
+    codes = set(table["code"].to_list())
+    layer = boundaries.geojson("ward")
+    return labelled_ward_map(
+        [f for f in layer["features"] if f["id"] in codes],
+        [f for f in layer["features"] if f["id"] not in codes],
+        table,
+        f"Referrals by ward, {figures.area_name}, {figures.period.label()}",
+        "Referrals",
+        context,
+        height=height,
+        label_size=label_size,
+    )
+
+
+def ward_table(figures: BriefingFigures) -> pl.DataFrame:
+    """The map's numbers as a table ("c" for hidden)."""
+    return pl.DataFrame(ward_rows(figures), schema=["Ward", "Referrals"], orient="row")
+
+
+def ward_map_summary(figures: BriefingFigures) -> str:
+    table = _ward_table(figures)
+    return ranked_summary(
+        f"Referrals by ward, {figures.area_name}, {figures.period.label()}",
+        list(zip(table["name"].to_list(), table["value"].to_list(), strict=True)),
+        "referrals",
+    )
+
+
+def trend_charts(
+    figures: BriefingFigures, context: charts.ChartContext
+) -> list[tuple[go.Figure, pl.DataFrame, str]]:
+    """Each trend chart with its numbers table and its summary sentence."""
+    built = trend_figures(figures, context)
+    cohort_totals = split_table(figures.cohort_trend, "month", "risk_level", "children")[1]
+    tables = [
+        suppressed_series_table(figures.referral_trend),
+        suppressed_series_table(figures.missing_trend),
+        suppressed_wide(figures.cohort_trend, "month", "risk_level", "children", RISK_LEVELS),
+    ]
+    series = [figures.referral_trend, figures.missing_trend, cohort_totals]
+    units = ["referrals", "episodes", "children"]
+    return [
+        (figure, table, series_summary(
+            str(figure.layout.title.text),
+            list(zip(frame["month"].to_list(), frame["value"].to_list(), strict=True)), unit,
+        ))
+        for figure, table, frame, unit in zip(built, tables, series, units, strict=True)
+    ]  # fmt: skip
 
 
 def ward_rows(figures: BriefingFigures) -> list[list[str]]:

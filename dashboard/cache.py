@@ -1,5 +1,6 @@
 """The app's caches, in one place: the engine and boundaries as shared resources, query results
-as data keyed by their filters (a frozen ``Scope`` and plain strings).
+as data keyed by the store version (read once per rerun, see ``dashboard/live.py``) and their
+filters (a frozen ``Scope`` and plain strings). Every new query cache uses ``@live.versioned``.
 
 Pages call these and nothing else; each wrapper opens a connection, runs one query from
 ``data_access.queries`` and returns a Polars frame.
@@ -13,7 +14,7 @@ from typing import TYPE_CHECKING
 import polars as pl
 import streamlit as st
 
-from dashboard import charts, map_charts
+from dashboard import charts, live, map_charts
 from dashboard.charts import ChartContext
 from data_access import audit, briefing, mace, protected, queries, users
 from data_access.access import authorise_audit
@@ -28,7 +29,7 @@ from geo import boundaries
 if TYPE_CHECKING:  # the engine passes through; only data_access speaks SQLAlchemy
     from sqlalchemy import Engine
 
-QUERY_TTL = "15m"
+QUERY_TTL = live.QUERY_TTL  # a memory bound: every cached query is also keyed by the store version
 
 
 @st.cache_resource(show_spinner="Opening the data store…")
@@ -39,19 +40,19 @@ def engine() -> Engine:
     return store
 
 
-@st.cache_data(ttl=QUERY_TTL)
+@live.versioned(max_entries=4)
 def dataset_info() -> dict[str, str]:
     with engine().connect() as connection:
         return queries.dataset_info(connection)
 
 
-@st.cache_data(ttl=QUERY_TTL)
+@live.versioned(max_entries=4)
 def data_as_of() -> date:
     with engine().connect() as connection:
         return queries.data_as_of(connection)
 
 
-@st.cache_data(ttl=QUERY_TTL)
+@live.versioned(max_entries=4)
 def data_from() -> date:
     with engine().connect() as connection:
         return queries.data_from(connection)
@@ -61,7 +62,7 @@ def is_synthetic() -> bool:
     return dataset_info().get("is_synthetic") == "true"
 
 
-@st.cache_data(ttl=QUERY_TTL)
+@live.versioned(max_entries=4)
 def timeline_events() -> tuple[tuple[date, str], ...]:
     with engine().connect() as connection:
         frame = queries.timeline_events(connection)
@@ -78,13 +79,13 @@ def chart_context() -> ChartContext:
     return ChartContext(source=source, as_of=data_as_of(), events=timeline_events())
 
 
-@st.cache_data(ttl=QUERY_TTL)
+@live.versioned(max_entries=16)
 def wards(vintage: str = "2004") -> pl.DataFrame:
     with engine().connect() as connection:
         return queries.wards(connection, vintage)
 
 
-@st.cache_data(ttl=QUERY_TTL)
+@live.versioned(max_entries=64)
 def districts_in_area(area_code: str, vintage: str = "2004") -> list[str]:
     with engine().connect() as connection:
         return queries.districts_in_area(connection, area_code, vintage)
@@ -95,7 +96,7 @@ def hatch(level: str, codes: frozenset[str], vintage: str = "2004") -> dict:
     return boundaries.hatch(level, codes, vintage)
 
 
-@st.cache_data(ttl=QUERY_TTL)
+@live.versioned(max_entries=4)
 def ward_vintages() -> pl.DataFrame:
     """Ward sets in the store; layers loaded at run time are registered with geo.boundaries."""
     with engine().connect() as connection:
@@ -104,31 +105,31 @@ def ward_vintages() -> pl.DataFrame:
         return queries.ward_vintages(connection)
 
 
-@st.cache_data(ttl=QUERY_TTL)
+@live.versioned(max_entries=4)
 def area_committees() -> pl.DataFrame:
     with engine().connect() as connection:
         return queries.area_committees(connection)
 
 
-@st.cache_data(ttl=QUERY_TTL, show_spinner="Counting…", max_entries=256)
+@live.versioned(show_spinner="Counting…", max_entries=256)
 def cohort_table(role: RoleScope, scope: Scope, by: tuple[str, ...]) -> pl.DataFrame:
     with engine().connect() as connection:
         return protected.cohort_table(connection, role, scope, by)
 
 
-@st.cache_data(ttl=QUERY_TTL, show_spinner="Counting…", max_entries=256)
+@live.versioned(show_spinner="Counting…", max_entries=256)
 def missing_table(role: RoleScope, scope: Scope, by: tuple[str, ...]) -> pl.DataFrame:
     with engine().connect() as connection:
         return protected.missing_table(connection, role, scope, by)
 
 
-@st.cache_data(ttl=QUERY_TTL, show_spinner="Counting…", max_entries=128)
+@live.versioned(show_spinner="Counting…", max_entries=128)
 def linked_referral_tables(role: RoleScope, scope: Scope) -> tuple[pl.DataFrame, pl.DataFrame]:
     with engine().connect() as connection:
         return protected.linked_referral_tables(connection, role, scope)
 
 
-@st.cache_data(ttl=QUERY_TTL, show_spinner="Counting…", max_entries=256)
+@live.versioned(show_spinner="Counting…", max_entries=256)
 def monthly_series(
     role: RoleScope, scope: Scope, metric: str, geography: str | None, code: str | None
 ) -> pl.DataFrame:
@@ -136,13 +137,13 @@ def monthly_series(
         return protected.monthly_series(connection, role, scope, metric, geography, code)
 
 
-@st.cache_data(ttl=QUERY_TTL, show_spinner="Counting repeat missing…", max_entries=128)
+@live.versioned(show_spinner="Counting repeat missing…", max_entries=128)
 def repeat_missing_series(role: RoleScope, scope: Scope) -> pl.DataFrame:
     with engine().connect() as connection:
         return protected.repeat_missing_series(connection, role, scope)
 
 
-@st.cache_data(ttl=QUERY_TTL, show_spinner="Counting…", max_entries=256)
+@live.versioned(show_spinner="Counting…", max_entries=256)
 def area_values(
     role: RoleScope,
     scope: Scope,
@@ -155,7 +156,7 @@ def area_values(
         return protected.area_values(connection, role, scope, metric, geography, codes, risk_level)
 
 
-@st.cache_data(ttl=QUERY_TTL, show_spinner="Preparing the briefing…", max_entries=32)
+@live.versioned(show_spinner="Preparing the briefing…", max_entries=32)
 def briefing_figures(area_code: str, end: date) -> BriefingFigures:
     """Always suppressed as for a public meeting, so one cache entry serves every role."""
     with engine().connect() as connection:
@@ -168,42 +169,55 @@ def case_list(role: RoleScope, scope: Scope) -> pl.DataFrame:
         return protected.case_list(connection, role, scope)
 
 
-@st.cache_data(ttl=QUERY_TTL, show_spinner="Finding hot spots…", max_entries=64)
+@live.versioned(show_spinner="Finding hot spots…", max_entries=64)
 def hot_spot_counts(role: RoleScope, end: date, metric: str, geography: str) -> pl.DataFrame:
     with engine().connect() as connection:
         return mace.hot_spot_counts(connection, role, end, metric, geography)
 
 
-@st.cache_data(ttl=QUERY_TTL, max_entries=8)
+@live.versioned(max_entries=8)
 def locations(role: RoleScope) -> pl.DataFrame:
     with engine().connect() as connection:
         return mace.locations(connection, role)
 
 
-@st.cache_data(ttl=QUERY_TTL, max_entries=8)
+@live.versioned(max_entries=8)
 def mace_meetings() -> list[date]:
     with engine().connect() as connection:
         return mace.meetings(connection)
 
 
-@st.cache_data(ttl=QUERY_TTL, max_entries=32)
+@live.versioned(max_entries=32)
 def meeting_view(role: RoleScope, held_on: date) -> mace.MeetingView:
     with engine().connect() as connection:
         return mace.meeting_view(connection, role, held_on)
 
 
+@live.versioned(max_entries=64, show_spinner=False)
 def location_notes(role: RoleScope, location_id: int) -> pl.DataFrame:
     with engine().connect() as connection:
         return mace.notes_for(connection, role, location_id)
 
 
+@live.versioned(max_entries=16, show_spinner=False)
+def latest_notes(role: RoleScope, limit: int = 15) -> pl.DataFrame:
+    with engine().connect() as connection:
+        return mace.latest_notes(connection, role, limit)
+
+
+@live.versioned(max_entries=16, show_spinner=False)
+def actions_agreed_at(role: RoleScope, held_on: date) -> pl.DataFrame:
+    with engine().connect() as connection:
+        return mace.actions_agreed_at(connection, role, held_on)
+
+
 def mace_write(function, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003, ANN201
-    """Run one MACE write in its own transaction, then drop the cached MACE views so the next
-    viewer (in any session) sees the change at once."""
+    """Run one MACE write in its own transaction (the write bumps the store version, so every
+    session on every server sees it on its next rerun), then use the new version for the rest of
+    this rerun."""
     with engine().begin() as connection:
         result = function(connection, *args, **kwargs)
-    for cached in (locations, meeting_view, hot_spot_counts):
-        cached.clear()
+    live.after_write()
     return result
 
 
@@ -230,13 +244,13 @@ def audit_events(role: RoleScope, **filters) -> pl.DataFrame:  # noqa: ANN003
         return audit.events(connection, **filters)
 
 
-@st.cache_data(ttl=QUERY_TTL)
+@live.versioned(max_entries=32)
 def action_status(as_of: date) -> pl.DataFrame:
     with engine().connect() as connection:
         return queries.action_status(connection, as_of)
 
 
-@st.cache_data(ttl=QUERY_TTL)
+@live.versioned(max_entries=32)
 def rag_by_quarter(quarter_ends: tuple[date, ...]) -> pl.DataFrame:
     with engine().connect() as connection:
         return queries.rag_by_quarter(connection, quarter_ends)

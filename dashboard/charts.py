@@ -6,6 +6,7 @@ the source and the data-as-of date, so a screenshot or export stands on its own.
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -32,6 +33,13 @@ class ChartContext:
         return f"Source: {self.source}<br>Data as of {self.as_of:%-d %b %Y}"
 
 
+def wrap_title(text: str, width: int = 70) -> tuple[str, int]:
+    """A long title broken over lines (Plotly never wraps, and a cut title loses the month),
+    and how many lines it took."""
+    lines = textwrap.wrap(text, width, break_on_hyphens=False) or [text]
+    return "<br>".join(lines), len(lines)
+
+
 def _month_dates(months: Sequence[str]) -> list[date]:
     return [date(int(m[:4]), int(m[5:7]), 1) for m in months]
 
@@ -40,11 +48,12 @@ def base_layout(
     fig: go.Figure, title: str, y_title: str, context: ChartContext, x_title: str = "Month"
 ) -> go.Figure:
     """Title, axes, legend, font and the source footer shared by all charts."""
+    title, lines = wrap_title(title)
     fig.update_layout(
         title={"text": title, "x": 0, "xanchor": "left", "font": {"size": 20}},
         font={"family": theme.FONT_FAMILY, "size": theme.FONT_SIZE, "color": "#0B0C0C"},
         height=theme.CHART_HEIGHT,
-        margin={"l": 80, "r": 20, "t": 70, "b": 130},
+        margin={"l": 80, "r": 20, "t": 46 + 26 * lines, "b": 130},
         legend={
             "orientation": "v",
             "x": 1.01,
@@ -209,6 +218,7 @@ def breakdown_chart(
             },
             hovertemplate="%{y:,}",
         )
+    _add_hidden_marks(fig, frame, value, months, x)
     line_x = _month_dates(lines["month"].to_list())
     fig.add_scatter(
         x=line_x,
@@ -230,6 +240,38 @@ def breakdown_chart(
     fig.update_layout(barmode="stack", bargap=0.15)
     base_layout(fig, title, y_title, context)
     return add_event_markers(fig, context, months)
+
+
+def _add_hidden_marks(
+    fig: go.Figure,
+    frame: pl.DataFrame,
+    value: str,
+    months: Sequence[str],
+    x: Sequence[date],
+) -> None:
+    """Hidden cells shown as hidden, never silently dropped: a "c" marker sits on top of each
+    month's visible stack wherever part of that month is hidden. The marker stands at the sum of
+    the shown cells (each 0 or at least the threshold), never at the size of what is hidden, so
+    the chart states no small number even where the total is published."""
+    hidden = frame.filter(pl.col(value).is_null())
+    if not hidden.height:
+        return
+    hidden_months = set(hidden["month"].to_list())
+    shown = dict(
+        frame.filter(pl.col(value).is_not_null())
+        .group_by("month")
+        .agg(pl.col(value).sum())
+        .iter_rows()
+    )
+    marker = [shown.get(month, 0) if month in hidden_months else None for month in months]
+    fig.add_scatter(
+        x=x, y=marker, mode="markers+text", name="Hidden (c): small numbers",
+        marker={"symbol": "square", "size": 11, "color": HIDDEN_FILL,
+                "line": {"color": "#505A5F", "width": 1.5}},
+        text=["c" if v is not None else "" for v in marker], textposition="top center",
+        textfont={"size": 13, "color": "#0B0C0C"},
+        hovertemplate="Part of this month is hidden to protect privacy (c)<extra></extra>",
+    )  # fmt: skip
 
 
 def lines_chart(
@@ -287,13 +329,19 @@ def status_bars(
                     "shape": theme.pattern_for(index),
                     "fillmode": "overlay",
                     "fgcolor": "white",
-                    "size": 7,
+                    "size": 9,
+                    "fgopacity": 0.45,
                 },
             },
             text=[counts.get(value, 0) or "" for value in xs],
             textposition="inside",
+            textangle=0,
+            insidetextanchor="middle",
+            textfont={"color": "white", "size": 13},
             hovertemplate="%{y:,}",
         )
-    fig.update_layout(barmode="stack")
+    # Labels stay level; one that does not fit its segment is left out (the numbers are in the
+    # table under the chart) rather than rotated over the hatching.
+    fig.update_layout(barmode="stack", uniformtext={"minsize": 12, "mode": "hide"})
     base_layout(fig, title, y_title, context, x_title=x_title)
     return fig

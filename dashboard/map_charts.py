@@ -9,7 +9,7 @@ import plotly.graph_objects as go
 import polars as pl
 
 from dashboard import theme
-from dashboard.charts import HIDDEN_FILL, ChartContext, base_layout
+from dashboard.charts import HIDDEN_FILL, ChartContext, base_layout, wrap_title
 
 
 def choropleth(
@@ -104,12 +104,13 @@ def choropleth(
         )  # fmt: skip
     if outline is not None:
         layers.append({"source": outline, "type": "line", "color": "#0B0C0C", "line": {"width": 4}})
+    title, lines = wrap_title(title, 48)
     fig.update_layout(
         map={"style": map_style, "center": center, "zoom": zoom, "layers": layers},
         title={"text": title, "x": 0, "xanchor": "left", "font": {"size": 20}},
         font={"family": theme.FONT_FAMILY, "size": theme.FONT_SIZE},
         height=620,
-        margin={"l": 0, "r": 0, "t": 60, "b": 40},
+        margin={"l": 0, "r": 0, "t": 34 + 26 * lines, "b": 40},
         clickmode="event+select",
     )
     fig.add_annotation(
@@ -123,6 +124,28 @@ def choropleth(
         font={"size": 13, "color": "#505A5F"},
     )
     return fig
+
+
+def _label_high_areas(fig: go.Figure, flagged: pl.DataFrame, curve: pl.DataFrame) -> None:
+    """Names of the areas above the limits, each on its own line of height: labels are stacked
+    from the highest rate down at least 8% of the axis apart, with a thin line to their point,
+    so two close points never get overlapping names."""
+    high = flagged.filter(pl.col("flag").is_in(["high_998", "high_95"])).sort(
+        "rate", descending=True
+    )
+    if not high.height:
+        return
+    top = max([*flagged["rate"].to_list(), *curve["upper_99.8"].to_list(), 1.0])
+    gap, label_y = 0.08 * top, None
+    for row in high.iter_rows(named=True):
+        wanted = row["rate"] + 0.07 * top
+        label_y = wanted if label_y is None else min(wanted, label_y - gap)
+        fig.add_annotation(
+            x=row["population"], y=row["rate"], ax=row["population"], ay=label_y,
+            axref="x", ayref="y", text=row["name"], showarrow=True, arrowhead=0, arrowwidth=1,
+            arrowcolor="#6F777B", font={"size": 13, "color": "#0B0C0C"},
+            bgcolor="rgba(255,255,255,0.85)",
+        )  # fmt: skip
 
 
 FLAG_COLOURS = {
@@ -164,13 +187,10 @@ def funnel_chart(
         part = flagged.filter(pl.col("flag") == flag)
         if not part.height:
             continue
-        show_text = flag in ("high_998", "high_95")
         fig.add_scatter(
             x=part["population"].to_list(),
             y=part["rate"].to_list(),
-            mode="markers+text" if show_text else "markers",
-            text=part["name"].to_list() if show_text else None,
-            textposition="top center",
+            mode="markers",
             marker={"symbol": flag_markers[flag], "size": 13, "color": FLAG_COLOURS[flag],
                     "line": {"color": "white", "width": 1}},
             name=label,
@@ -178,6 +198,7 @@ def funnel_chart(
             hovertemplate="<b>%{customdata[0]}</b><br>Rate: %{y:,.1f} per 10,000<br>"
             "Count: %{customdata[1]:,}<br>Children aged 0-17: %{x:,}<extra>" + label + "</extra>",
         )  # fmt: skip
+    _label_high_areas(fig, flagged, curve)
     base_layout(fig, title, y_title, context, x_title="Children aged 0-17 in the area")
     fig.update_layout(hovermode="closest")
     fig.update_xaxes(tickformat=",d")
@@ -191,16 +212,18 @@ def add_location_points(
     """Locations of concern as points at their postcode centroid: one trace per status, each
     with its own colour and a letter on the marker (O, M, C) so status never relies on colour."""
     colours = {"open": "#0B0C0C", "monitoring": "#505A5F", "closed": theme.LIGHT_PURPLE}
+    sizes = {"open": 18, "monitoring": 13, "closed": 9}
     for status, label in status_labels.items():
         part = points.filter(pl.col("status") == status)
         if not part.height:
             continue
+        # Markers only: text on a tile map needs font glyphs from the internet.
         fig.add_trace(
             go.Scattermap(
-                lat=part["lat"].to_list(), lon=part["lon"].to_list(), mode="markers+text",
-                marker={"size": 16, "color": colours.get(status, theme.MID_GREY)},
-                text=[label[0]] * part.height, textfont={"color": "white", "size": 11},
-                name=f"Location: {label}",
+                lat=part["lat"].to_list(), lon=part["lon"].to_list(), mode="markers",
+                marker={"size": sizes.get(status, 12), "color": colours.get(status, theme.MID_GREY),
+                        "opacity": 0.9},
+                name=f"Location: {label} ({'large' if sizes.get(status, 12) > 15 else 'medium' if sizes.get(status, 12) > 10 else 'small'} dot)",
                 customdata=list(zip(part["name"].to_list(), part["type_label"].to_list(),
                                     part["first_reported"].cast(pl.String).to_list(),
                                     part["linked_children"].to_list(),
@@ -210,5 +233,23 @@ def add_location_points(
                 "<br>Disruption: %{customdata[4]}<extra></extra>",
             )
         )  # fmt: skip
-    fig.update_layout(showlegend=True, legend={"orientation": "h", "y": -0.02, "x": 0})
+    fig.update_layout(
+        showlegend=True,
+        legend={"orientation": "h", "x": 0, "y": 1.0, "yanchor": "bottom", "font": {"size": 14}},
+        title={"yref": "container", "y": 0.97, "yanchor": "top"},
+        margin={"t": 190},
+        height=700,
+    )
+    return fig
+
+
+def add_flag_legend(fig: go.Figure, flag_labels: Mapping[str, str]) -> go.Figure:
+    """A legend for the areas' flag colours (the choropleth itself has no colour bar)."""
+    for flag, label in flag_labels.items():
+        fig.add_trace(
+            go.Scattermap(
+                lat=[None], lon=[None], mode="markers", name=f"Area: {label}",
+                marker={"size": 14, "color": FLAG_COLOURS[flag]}, hoverinfo="skip",
+            )
+        )  # fmt: skip
     return fig

@@ -8,7 +8,7 @@ from datetime import date
 import polars as pl
 import streamlit as st
 
-from dashboard import cache, ui
+from dashboard import cache, ui, url_state
 from dashboard.charts import ChartContext
 from domain.csv_safe import to_safe_csv
 from domain.months import add_months, month_label, months_between
@@ -37,8 +37,8 @@ def month_range(key: str, first: date, default_months: int = 60) -> tuple[date, 
     last = cache.data_as_of().replace(day=1)
     months = months_between(first, last)
     start = max(months[0], add_months(last, -(default_months - 1)))
-    chosen = st.select_slider("Months shown", options=months, value=(start, last),
-                              format_func=month_label, key=key)  # fmt: skip
+    chosen = url_state.select_range("Months shown", months, default=(start, last),
+                                    format_func=month_label, key=key, param="months")  # fmt: skip
     return chosen[0], chosen[1]
 
 

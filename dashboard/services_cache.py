@@ -1,19 +1,20 @@
-"""Cached wrappers for the services queries (keyed by role scope and filters, like cache.py)."""
+"""Cached wrappers for the services queries (keyed by the store version, role scope and filters,
+like cache.py)."""
 
 from __future__ import annotations
 
 from datetime import date
 
 import polars as pl
-import streamlit as st
 
-from dashboard.cache import QUERY_TTL, engine
+from dashboard import live
+from dashboard.cache import engine
 from data_access import services
 from data_access.sql import Scope
 from domain.roles import RoleScope
 
 
-@st.cache_data(ttl=QUERY_TTL, show_spinner="Counting cases…", max_entries=128)
+@live.versioned(show_spinner="Counting cases…", max_entries=128)
 def caseload_table(
     role: RoleScope,
     scope: Scope,
@@ -28,7 +29,7 @@ def caseload_table(
         )
 
 
-@st.cache_data(ttl=QUERY_TTL, show_spinner="Comparing profiles…", max_entries=64)
+@live.versioned(show_spinner="Comparing profiles…", max_entries=64)
 def profile_tables(
     role: RoleScope, scope: Scope, service: str
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
@@ -36,7 +37,7 @@ def profile_tables(
         return services.profile_tables(connection, role, scope, service)
 
 
-@st.cache_data(ttl=QUERY_TTL, show_spinner="Comparing risk and provision…", max_entries=64)
+@live.versioned(show_spinner="Comparing risk and provision…", max_entries=64)
 def coverage_counts(
     role: RoleScope,
     scope: Scope,
@@ -48,7 +49,7 @@ def coverage_counts(
         return services.coverage_counts(connection, role, scope, geography, codes, services_shown)
 
 
-@st.cache_data(ttl=QUERY_TTL, max_entries=64)
+@live.versioned(max_entries=64)
 def district_coverage(
     role: RoleScope, month: date, services_shown: tuple[str, ...] | None
 ) -> tuple[int | None, int | None]:
@@ -56,7 +57,7 @@ def district_coverage(
         return services.district_coverage(connection, role, month, services_shown)
 
 
-@st.cache_data(ttl=QUERY_TTL, max_entries=32)
+@live.versioned(max_entries=32)
 def briefing_table(area_code: str, end: date) -> pl.DataFrame:
     """Always suppressed as for a public meeting, so one entry serves every role."""
     with engine().connect() as connection:

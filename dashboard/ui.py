@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from datetime import date
+from html import escape
 
 import plotly.graph_objects as go
 import polars as pl
 import streamlit as st
 
-from dashboard import cache
+from dashboard import cache, url_state
+from domain.chart_text import series_summary
 from domain.disclosure import suppression_threshold
 from domain.downloads import (
     DownloadContext,
@@ -19,6 +21,7 @@ from domain.downloads import (
 )
 from domain.months import add_months, month_label, months_between
 from domain.roles import RoleScope, Viewer
+from domain.table_widths import fit_columns
 from geo.boundaries import ATTRIBUTION
 
 SYNTHETIC_BANNER = (
@@ -98,6 +101,7 @@ def page_header(title: str, intro: str) -> None:
     ensure_entrypoint()
     data_banner()
     st.title(title)
+    url_state.notice_slot()
     st.markdown(intro)
     st.caption(f"Data as of **{cache.data_as_of():%-d %B %Y}**")
 
@@ -127,7 +131,7 @@ def area_filter(key: str, allow_district: bool = True, label: str = "Area Commit
         options = [own_area, None]
     if not allow_district and None in options:
         options.remove(None)
-    return st.selectbox(
+    return url_state.selectbox(
         label,
         options,
         format_func=lambda code: (
@@ -136,6 +140,8 @@ def area_filter(key: str, allow_district: bool = True, label: str = "Area Commit
             else names[code]
         ),
         key=key,
+        param="area",
+        role_bound=True,
     )
 
 
@@ -147,11 +153,13 @@ def ward_filter(key: str, area_code: str | None, vintage: str = "2004") -> str |
     if area_code:
         wards = wards.filter(pl.col("area_code") == area_code)
     names = dict(zip(wards["code"].to_list(), wards["name"].to_list(), strict=True))
-    return st.selectbox(
+    return url_state.selectbox(
         "Ward",
         [None, *names],
         format_func=lambda code: "All wards" if code is None else names[code],
         key=key,
+        param="ward",
+        role_bound=True,
     )
 
 
@@ -160,14 +168,24 @@ def month_range(key: str, default_months: int = 36) -> tuple[date, date]:
     last = cache.data_as_of().replace(day=1)
     months = months_between(cache.data_from(), last)
     start = max(months[0], add_months(last, -(default_months - 1)))
-    chosen = st.select_slider(
+    chosen = url_state.select_range(
         "Months shown",
-        options=months,
-        value=(start, last),
+        months,
+        default=(start, last),
         format_func=month_label,
         key=key,
+        param="months",
     )
     return chosen[0], chosen[1]
+
+
+def chart(figure: go.Figure, key: str, summary: str, **kwargs) -> object:  # noqa: ANN003
+    """A Plotly chart with its text alternative: the summary sentence becomes the chart's
+    ``aria-label`` (role=figure), set by the page script in ``page_style``."""
+    with st.container(key=f"chart-{key}"):
+        event = st.plotly_chart(figure, theme=None, key=f"{key}-chart", **kwargs)
+    st.html(f'<p class="chart-summary" data-chart="chart-{key}" hidden>{escape(summary)}</p>')
+    return event
 
 
 def area_name(area_code: str | None) -> str | None:
@@ -220,23 +238,54 @@ def _filter_text(value: object) -> str:
     return str(value)
 
 
-def chart_with_numbers(figure: go.Figure, table: pl.DataFrame, file_stem: str, key: str, *,
-                       area_code: str | None = None, period: tuple[date, date] | None = None,
-                       filters: dict[str, object] | None = None) -> None:  # fmt: skip
-    """The chart, then its numbers in a table and a CSV download (with its context block)."""
-    st.plotly_chart(figure, theme=None, key=f"{key}-chart")
+def chart_with_numbers(
+    figure: go.Figure,
+    table: pl.DataFrame,
+    file_stem: str,
+    key: str,
+    summary: str | None = None,
+    numbers: bool = True,
+    height: int | str = "content",
+    *,
+    area_code: str | None = None,
+    period: tuple[date, date] | None = None,
+    filters: dict[str, object] | None = None,
+) -> None:
+    """The chart (with a summary sentence for screen readers), then its numbers in a table and a
+    CSV download (with its context block)."""
+    chart(figure, key, summary or describe(figure, table), height=height)
+    if not numbers:
+        return
     with st.expander("Show the numbers behind this chart"):
         st.dataframe(table, hide_index=True)
         title = figure.layout.title.text or file_stem.replace("-", " ").capitalize()
-        download_table(table, title.split("<br>")[0], file_stem, key, area_code=area_code,
+        download_table(table, title.replace("<br>", " "), file_stem, key, area_code=area_code,
                        period=period, filters=filters, label="Download these numbers (CSV)")  # fmt: skip
+
+
+def describe(figure: go.Figure, table: pl.DataFrame) -> str:
+    """A summary sentence from a chart's own table: its title and the monthly totals."""
+    title = str(figure.layout.title.text or "Chart").replace("<br>", " ")
+    first = table.columns[0] if table.width else ""
+    value = next((c for c in ("Total", "Value") if c in table.columns), None)
+    if value is None or not table.height:
+        return f"Chart: {title}. Its numbers are in the table that follows."
+    points = [
+        (str(label), None if cell in (None, "c") else float(cell))
+        for label, cell in zip(table[first].to_list(), table[value].to_list(), strict=True)
+    ]
+    return series_summary(title, points)
+
+
+TABLE_ROOM_PX = 860  # a full-width table on a 1440 px screen with the sidebar open
 
 
 def show_table(frame: pl.DataFrame, *, download: str | None = None, subject: str | None = None,
                area_code: str | None = None, period: tuple[date, date] | None = None,
                filters: dict[str, object] | None = None, synthetic: bool | None = None,
-               **kwargs) -> None:  # noqa: ANN003  # fmt: skip
-    """st.dataframe with dates written as dates ('9 Oct 2026'), not midnight timestamps; with
+               room_px: int = TABLE_ROOM_PX, **kwargs) -> None:  # noqa: ANN003  # fmt: skip
+    """st.dataframe with dates written as dates ('9 Oct 2026'), not midnight timestamps, and
+    columns sized to fit ``room_px`` (long text wraps in taller rows instead of being cut); with
     ``download`` (the table's title), the app's own audited CSV download under it."""
     config = {
         name: st.column_config.DateColumn(format="D MMM YYYY")
@@ -244,8 +293,32 @@ def show_table(frame: pl.DataFrame, *, download: str | None = None, subject: str
         if dtype == pl.Date
     }
     config.update(kwargs.pop("column_config", {}))
+    longest = [_longest(frame, name) for name in frame.columns]
+    wrap = [frame.schema[name] == pl.String for name in frame.columns]
+    fit = fit_columns(frame.columns, longest, room_px, wrap)
+    for name, width in fit.widths.items():
+        column = dict(config.get(name) or {})
+        column["width"] = width
+        config[name] = column
+    if fit.row_height and "row_height" not in kwargs:
+        kwargs["row_height"] = fit.row_height
     st.dataframe(frame, hide_index=True, column_config=config, **kwargs)
     if download:
         subject = subject or download
         download_table(frame, download, subject, f"table-{slug(subject)}", area_code=area_code,
                        period=period, filters=filters, synthetic=synthetic)  # fmt: skip
+
+
+def _longest(frame: pl.DataFrame, name: str) -> int:
+    """Characters in the column's longest cell as shown (dates as '30 Sep 2026')."""
+    dtype = frame.schema[name]
+    if dtype == pl.Date:
+        return 11
+    if dtype == pl.Datetime or isinstance(dtype, pl.Datetime):
+        return 22
+    if dtype == pl.Boolean:
+        return 5
+    if not frame.height:
+        return 4
+    lengths = frame[name].cast(pl.String).str.len_chars()
+    return int(lengths.max() or 1) + (3 if dtype.is_numeric() else 0)

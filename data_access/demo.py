@@ -15,7 +15,7 @@ from datetime import date, datetime, timedelta
 import numpy as np
 from sqlalchemy import Connection, delete, insert, select
 
-from data_access import aggregates
+from data_access import aggregates, store_version
 from data_access import models as m
 from data_access.bulk import bulk_insert
 from data_access.demo_mace import load_mace_demo
@@ -115,7 +115,8 @@ AGENCY_WEIGHTS = {
     "family": 3,
 }
 MONTHLY_EXIT_HAZARD = 0.105
-KEPT_ACROSS_RELOADS = frozenset({"alembic_version", "audit_event", "user_role"})
+# store_version only ever increases, so caches keyed by it never mistake new data for old.
+KEPT_ACROSS_RELOADS = frozenset({"alembic_version", "audit_event", "user_role", "store_version"})
 MONTHLY_LEVEL_CHANGE = 0.07
 
 
@@ -490,4 +491,19 @@ def load_demo(connection: Connection, scale: float = 1.0) -> dict[str, int]:
     counts |= load_measures_demo(connection, np.random.default_rng(SEED + 15), DATA_AS_OF, scale)
     aggregates.refresh(connection)  # the monthly aggregates the pages read, in this transaction
     connection.exec_driver_sql("ANALYZE")
+    _advance_id_sequences(connection)
+    store_version.bump(connection)
     return counts
+
+
+def _advance_id_sequences(connection: Connection) -> None:
+    """PostgreSQL: the demo writes its own ids, which leaves the id sequences at 1; move them past
+    the largest id so imports and MACE writes into a demo store get fresh ids."""
+    if connection.dialect.name != "postgresql":
+        return
+    for table in m.Base.metadata.sorted_tables:
+        if "id" in table.c and table.c.id.primary_key:
+            connection.exec_driver_sql(
+                f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), "  # noqa: S608 - names from the models
+                f"COALESCE((SELECT MAX(id) FROM {table.name}), 0) + 1, false)"
+            )

@@ -6,16 +6,19 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event, inspect
+from sqlalchemy import Engine, create_engine, event, inspect, make_url
 
-from data_access.config import database_url
+from data_access.config import database_url, pool_settings
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
 
 def make_engine(url: str | None = None) -> Engine:
-    """An engine for ``url`` (default: the configured store); SQLite gets foreign keys enforced."""
-    engine = create_engine(url or database_url(), future=True)
+    """An engine for ``url`` (default: the configured store) with the pool settings from the
+    environment (``DASHBOARD_DB_POOL_*``, checked before use); SQLite gets foreign keys enforced."""
+    url = url or database_url()
+    in_memory = url.startswith("sqlite") and make_url(url).database in (None, "", ":memory:")
+    engine = create_engine(url, future=True, **({} if in_memory else pool_settings()))
     if engine.dialect.name == "sqlite":
 
         @event.listens_for(engine, "connect")

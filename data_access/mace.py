@@ -175,6 +175,42 @@ def notes_for(connection: Connection, role: RoleScope, location_id: int) -> pl.D
     )
 
 
+def latest_notes(connection: Connection, role: RoleScope, limit: int = 15) -> pl.DataFrame:
+    """The most recent review notes on any location: what the meeting is recording, live."""
+    authorise_cases(role)
+    note = m.ReviewNote
+    return read_frame(
+        connection,
+        select(note.id, note.written_at, m.LocationOfConcern.name.label("location"), note.author,
+               note.note)
+        .join(m.LocationOfConcern, m.LocationOfConcern.id == note.location_id)
+        .order_by(note.written_at.desc(), note.id.desc())
+        .limit(limit),
+        {"id": pl.Int64, "written_at": pl.Datetime, "location": pl.String, "author": pl.String,
+         "note": pl.String},
+    )  # fmt: skip
+
+
+def actions_agreed_at(connection: Connection, role: RoleScope, held_on: date) -> pl.DataFrame:
+    """Actions recorded against the meeting held on ``held_on`` (as the meeting agrees them)."""
+    authorise_cases(role)
+    aa, bc = m.AgreedAction, m.BlockedCase
+    return read_frame(
+        connection,
+        select(aa.id, aa.description, aa.owner_agency, aa.due_on, aa.status,
+               m.LocationOfConcern.name.label("location"), m.Child.pseudo_id.label("case"),
+               aa.created_by)
+        .join(m.MaceMeeting, m.MaceMeeting.id == aa.meeting_id)
+        .outerjoin(m.LocationOfConcern, m.LocationOfConcern.id == aa.location_id)
+        .outerjoin(bc, bc.id == aa.blocked_case_id)
+        .outerjoin(m.Child, m.Child.id == bc.child_id)
+        .where(m.MaceMeeting.held_on == held_on)
+        .order_by(aa.id),
+        {"id": pl.Int64, "description": pl.String, "owner_agency": pl.String, "due_on": pl.Date,
+         "status": pl.String, "location": pl.String, "case": pl.String, "created_by": pl.String},
+    )  # fmt: skip
+
+
 # ---------------------------------------------------------------- meeting view
 
 

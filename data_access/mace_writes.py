@@ -1,6 +1,6 @@
 """MACE writes: review notes, location status changes, agreed actions and new locations of concern.
 
-Each is validated, runs in the caller's transaction, is audited, and is refused with a clear
+Each is validated, runs in the caller's transaction, is audited, bumps the store version, and is refused with a clear
 message when another member changed the record first (optimistic concurrency).
 """
 
@@ -10,7 +10,7 @@ from datetime import date, datetime
 
 from sqlalchemy import Connection, insert, select, update
 
-from data_access import audit
+from data_access import audit, store_version
 from data_access import models as m
 from data_access.access import authorise_cases
 from domain.roles import Viewer
@@ -68,6 +68,7 @@ def add_review_note(
     )
     audit.record(connection, viewer.email, viewer.audit_role, "edit", "MACE: review note",
                  {"location_id": location_id, "characters": len(text)})  # fmt: skip
+    store_version.bump(connection)
 
 
 def change_location_status(
@@ -104,6 +105,7 @@ def change_location_status(
     )  # fmt: skip
     audit.record(connection, viewer.email, viewer.audit_role, "edit", "MACE: location status",
                  {"location_id": location_id, "from": current.status, "to": new_status})  # fmt: skip
+    store_version.bump(connection)
     return seen_version + 1
 
 
@@ -140,6 +142,7 @@ def record_agreed_action(
     ).scalar_one()  # fmt: skip
     audit.record(connection, viewer.email, viewer.audit_role, "edit", "MACE: agreed action",
                  {"action_id": action_id, "location_id": location_id, "blocked_case_id": blocked_case_id})  # fmt: skip
+    store_version.bump(connection)
     return action_id
 
 
@@ -179,4 +182,5 @@ def add_location(
     )  # fmt: skip
     audit.record(connection, viewer.email, viewer.audit_role, "edit", "MACE: new location",
                  {"location_id": location_id})  # fmt: skip
+    store_version.bump(connection)
     return location_id

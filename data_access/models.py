@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from sqlalchemy import (
+    BigInteger,
     Boolean,
     Date,
     DateTime,
@@ -458,6 +459,17 @@ class ServiceCase(Base):
         Index("ix_service_case_period", "service", "started_on", "closed_on"),
         Index("ix_service_case_location", "postcode_sector", "lsoa_code"),
     )
+
+
+class StoreVersion(Base):
+    """One row (id 1) whose ``version`` every write bumps in its own transaction (see
+    ``data_access/store_version.py``): app servers key their query caches by it, so a change made
+    anywhere (another server, the command line) is seen on every server's next rerun."""
+
+    __tablename__ = "store_version"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    version: Mapped[int] = mapped_column(BigInteger)
+    changed_at: Mapped[datetime] = mapped_column(DateTime)
 
 
 # The monthly aggregates the pages read live in their own module, on the same metadata.

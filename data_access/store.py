@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import Engine, select
 
 from data_access import models as m
+from data_access import store_version
 from data_access.demo import load_demo
 from data_access.engine import make_engine, migrate
 
@@ -46,4 +47,5 @@ def prepare_real_store(engine: Engine) -> bool:
             return False
         ensure_reference(connection)
         connection.execute(insert(m.DatasetInfo), [{"key": "is_synthetic", "value": "false"}])
+        store_version.bump(connection)
     return True

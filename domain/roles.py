@@ -83,6 +83,10 @@ class RoleScope:
     def pages(self) -> tuple[str, ...]:
         return PAGES_BY_ROLE[self.role]
 
+    def url_text(self) -> str:
+        """How the role is written in a link (``?as=area_committee:SOUTH``, demo mode only)."""
+        return f"{self.role}:{self.area_code}" if self.area_code else self.role
+
 
 @dataclass(frozen=True)
 class Viewer:

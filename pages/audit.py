@@ -6,7 +6,7 @@ from datetime import date, datetime, timedelta
 
 import streamlit as st
 
-from dashboard import cache, ui
+from dashboard import cache, ui, url_state
 from data_access.audit import ACTIONS
 
 ui.page_header(
@@ -16,13 +16,19 @@ ui.page_header(
 )
 role = ui.role()
 with st.sidebar:
-    since, until = st.date_input(
-        "Between", value=(date.today() - timedelta(days=30), date.today()), key="audit-dates"
+    chosen = url_state.day_range(
+        "Between", key="audit-dates", param="between", low=date(2000, 1, 1), high=date.today(),
+        default=(date.today() - timedelta(days=30), date.today()),
+    )  # fmt: skip
+    since, until = chosen if len(chosen) == 2 else (chosen[0], chosen[0])
+    action = url_state.selectbox(
+        "Action", [None, *ACTIONS], format_func=lambda a: a or "All", key="audit-action",
+        param="action",
+    )  # fmt: skip
+    user = (
+        url_state.text("User e-mail (exact)", key="audit-user", param="user").strip().lower()
+        or None
     )
-    action = st.selectbox(
-        "Action", [None, *ACTIONS], format_func=lambda a: a or "All", key="audit-action"
-    )
-    user = st.text_input("User e-mail (exact)", key="audit-user").strip().lower() or None
 ui.audit_filters("Audit log", {"since": since, "until": until, "action": action, "user": user})
 
 events = cache.audit_events(
@@ -33,12 +39,11 @@ events = cache.audit_events(
     action=action,
 )
 st.metric("Events shown", f"{events.height:,}")
-st.dataframe(
+ui.show_table(
     events.rename(
         {"occurred_at": "When", "user_email": "User", "role": "Role", "action": "Action",
          "page": "Page or file", "parameters": "Parameters"}
     ),
-    hide_index=True,
     column_config={"When": st.column_config.DatetimeColumn(format="D MMM YYYY, HH:mm:ss")},
 )  # fmt: skip
 ui.download_table(

@@ -7,7 +7,7 @@ from datetime import timedelta
 import polars as pl
 import streamlit as st
 
-from dashboard import cache, ui
+from dashboard import cache, ui, url_state
 from data_access.sql import Scope
 from domain.months import add_months, month_label, months_between
 from domain.vocab import EXPLOITATION_TYPES, RISK_LEVELS
@@ -20,16 +20,17 @@ ui.page_header(
 role = ui.role()
 latest = cache.data_as_of().replace(day=1)
 with st.sidebar:
-    month = st.selectbox(
+    month = url_state.selectbox(
         "At the end of",
         list(reversed(months_between(add_months(latest, -23), latest))),
         format_func=month_label,
         key="cases-month",
+        param="month",
     )
     area = ui.area_filter("cases-area")
-    levels = st.multiselect(
+    levels = url_state.multiselect(
         "Risk level", list(RISK_LEVELS), default=["significant"], format_func=RISK_LEVELS.get,
-        key="cases-levels",
+        key="cases-levels", param="level",
     )  # fmt: skip
 ui.audit_filters("Case list (MACE)", {"month": month, "area": area, "levels": levels})
 
@@ -38,7 +39,7 @@ if levels:
     cases = cases.filter(pl.col("risk_level").is_in(levels))
 as_at = cache.data_as_of() if month == latest else add_months(month, 1) - timedelta(days=1)
 table = cases.select(
-    pl.col("pseudo_id").alias("Child (pseudonymous id)"),
+    pl.col("pseudo_id").alias("Pseudonymous id"),
     pl.col("risk_level").replace_strict(RISK_LEVELS, default="").alias("Risk level"),
     pl.col("types")
     .fill_null("")
@@ -50,16 +51,12 @@ table = cases.select(
     )
     .alias("Exploitation types"),
     pl.col("ward").alias("Ward"),
-    pl.col("area").alias("Area Committee"),
-    pl.col("assessed_on").alias("At this level since"),
-    ((pl.lit(as_at) - pl.col("assessed_on")).dt.total_days()).alias("Days at this level"),
+    pl.col("area").alias("Area"),
+    pl.col("assessed_on").alias("Level since"),
+    ((pl.lit(as_at) - pl.col("assessed_on")).dt.total_days()).alias("Days at level"),
 )
 st.metric(f"Children listed at the end of {month_label(month)}", f"{table.height:,}")
-st.dataframe(
-    table,
-    hide_index=True,
-    column_config={"At this level since": st.column_config.DateColumn(format="D MMM YYYY")},
-)
+ui.show_table(table)
 ui.download_table(
     table, f"Children at risk at the end of {month_label(month)} (pseudonymous ids)",
     "case list", "cases", area_code=area, period=(month, month),

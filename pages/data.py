@@ -6,7 +6,7 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
-from dashboard import cache, ui
+from dashboard import cache, ui, url_state
 from dashboard.upload import checked_upload
 from data_access.imports import ImportRefused, commit
 from data_access.imports.formats import KINDS, dictionary_markdown, template_csv
@@ -18,9 +18,10 @@ ui.page_header(
 )
 viewer = ui.viewer()
 
-kind = st.selectbox(
-    "What is in the file?", list(KINDS), format_func=lambda k: KINDS[k].label, key="data-kind"
-)
+kind = url_state.selectbox(
+    "What is in the file?", list(KINDS), format_func=lambda k: KINDS[k].label, key="data-kind",
+    param="kind",
+)  # fmt: skip
 st.caption(KINDS[kind].description)
 st.download_button(
     f"Download the {KINDS[kind].label.lower()} template (CSV)", template_csv(kind),

@@ -6,7 +6,7 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
-from dashboard import cache, measure_ui, ui
+from dashboard import cache, measure_ui, ui, url_state
 from dashboard import measures_cache as mcache
 from dashboard.measure_charts import DISRUPTION_COLOURS, period_bars, stage_chart
 from dashboard.measure_tables import category_wide, stage_wide, value_of
@@ -27,8 +27,8 @@ public = role.policy.suppress
 first = cache.data_from()
 latest = cache.data_as_of().replace(day=1)
 with st.sidebar:
-    month = st.selectbox("Month end", list(reversed(months_between(first, latest))),
-                         format_func=month_label, key="disrupt-month")  # fmt: skip
+    month = url_state.selectbox("Month end", list(reversed(months_between(first, latest))),
+                                format_func=month_label, key="disrupt-month", param="month")  # fmt: skip
     start, end = measure_ui.month_range("disrupt-range", first, default_months=120)
 ui.audit_filters("Disrupt and prosecute", {"month": month, "start": start, "end": end})
 measure_ui.suppression_note()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
-from dashboard import charts, measure_ui, ui
+from dashboard import charts, measure_ui, ui, url_state
 from dashboard import measures_cache as mcache
 from dashboard.measure_charts import MEASURE_COLOURS, january_chart
 from dashboard.measure_tables import january_table, value_of, ward_table, year_table
@@ -132,7 +132,7 @@ if role.role == "area_committee" and area is None:
     )
 else:
     complete = complete_years(first, end, "academic") or [academic_year(end)]
-    chosen = st.selectbox("Academic year", complete, key="education-ward-year")
+    chosen = url_state.selectbox("Academic year", complete, key="education-ward-year", param="year")
     year_start = parse_month(f"{chosen[:4]}-09")
     year_scope = Scope(year_start, add_months(year_start, 11), area_code=area)
     names = measure_ui.ward_names(area)

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 import polars as pl
 import streamlit as st
 
-from dashboard import cache, ui
+from dashboard import cache, live, ui, url_state
 from data_access import mace_writes
 from domain.vocab import (
     AGENCIES,
@@ -28,91 +28,128 @@ ui.page_header(
 role, viewer = ui.role(), ui.viewer()
 meetings = [d for d in cache.mace_meetings() if d <= cache.data_as_of()] or cache.mace_meetings()
 with st.sidebar:
-    held_on = st.selectbox("Meeting", list(reversed(meetings)),
-                           format_func=lambda d: f"{d:%-d %B %Y}", key="meeting-date")  # fmt: skip
+    held_on = url_state.selectbox("Meeting", list(reversed(meetings)), key="meeting-date",
+                                  format_func=lambda d: f"{d:%-d %B %Y}", param="meeting")  # fmt: skip
 ui.audit_filters("MACE meeting", {"meeting": held_on})
-view = cache.meeting_view(role, held_on)
-st.caption(f"Changes from {view.since:%-d %B %Y} to {view.held_on:%-d %B %Y}.")
+PAGE = "MACE meeting"
 
 
 def words(codes: str | None, labels: dict) -> str:
     return ", ".join(labels.get(c, c) for c in sorted(set((codes or "").split(","))) if c)
 
 
-st.subheader(f"New children at significant risk ({view.new_significant.height})")
-ui.show_table(
-    view.new_significant.select(
+def marked_table(
+    name: str, frame: pl.DataFrame, key: list[str], hidden: tuple[str, ...] = (),
+    download: str | None = None,
+) -> int:  # fmt: skip
+    """Show a table with its "since you opened this page" marks (and, with ``download``, the app's
+    CSV download of it without them); returns how many rows are marked."""
+    marked = live.mark_changes(PAGE, name, frame, key).drop(hidden)
+    ui.show_table(marked)
+    if download:
+        ui.download_table(frame.drop(hidden), download, f"mace {download.lower()}",
+                          f"table-meeting-{name}", filters={"Meeting": f"{held_on:%-d %B %Y}"})  # fmt: skip
+    return live.count_marked(marked)
+
+
+@live.live_fragment
+def what_changed(held_on: date) -> None:
+    """The meeting's picture, re-read every few seconds: what others record shows up here."""
+    view = cache.meeting_view(role, held_on)
+    status = st.container()
+    st.caption(f"Changes from {view.since:%-d %B %Y} to {view.held_on:%-d %B %Y}.")
+    marked = 0
+    st.subheader(f"New children at significant risk ({view.new_significant.height})")
+    marked += marked_table("significant", view.new_significant.select(
         pl.col("pseudo_id").alias("Child (pseudonymous id)"),
         pl.col("types").map_elements(lambda c: words(c, EXPLOITATION_TYPES), return_dtype=pl.String).alias("Exploitation types"),
         pl.col("ward").alias("Ward"),
         pl.col("agencies").map_elements(lambda c: words(c, REFERRING_AGENCIES), return_dtype=pl.String).alias("Agencies involved"),
         pl.col("assessed_on").alias("Assessed significant on"),
-    ),
-    download="New children at significant risk", subject="mace new children at significant risk",
-    filters={"Meeting": f"{held_on:%-d %B %Y}"},
+    ), ["Child (pseudonymous id)", "Assessed significant on"], download="New children at significant risk")  # fmt: skip
 
-)  # fmt: skip
-
-st.subheader(
-    f"New locations ({view.new_locations.height}) and escalated locations "
-    f"({view.escalated_locations.height})"
-)
-changed = pl.concat(
-    [
-        view.new_locations.with_columns(pl.lit("New").alias("Change")),
-        view.escalated_locations.select(view.new_locations.columns).with_columns(pl.lit("Escalated").alias("Change")),
-    ]
-)  # fmt: skip
-ui.show_table(
-    changed.select(
-        "Change", pl.col("name").alias("Location"),
+    st.subheader(
+        f"New locations ({view.new_locations.height}) and escalated locations "
+        f"({view.escalated_locations.height})"
+    )
+    changed = pl.concat(
+        [
+            view.new_locations.with_columns(pl.lit("New").alias("Change")),
+            view.escalated_locations.select(view.new_locations.columns).with_columns(pl.lit("Escalated").alias("Change")),
+        ]
+    )  # fmt: skip
+    marked += marked_table("locations", changed.select(
+        "id", "Change", pl.col("name").alias("Location"),
         pl.col("location_type").replace_strict({k: v[0] for k, v in LOCATION_TYPES.items()}).alias("Type"),
         pl.col("status").replace_strict(LOCATION_STATUSES).alias("Status"), pl.col("ward").alias("Ward"),
         pl.col("first_reported").alias("First reported"), pl.col("linked_children").alias("Linked children"),
-    ),
-    download="New and escalated locations", subject="mace new and escalated locations",
-    filters={"Meeting": f"{held_on:%-d %B %Y}"},
+    ), ["id", "Change"], hidden=("id",), download="New and escalated locations")  # fmt: skip
 
-)  # fmt: skip
-
-st.subheader(f"Cases with blockages ({view.blocked_cases.height})")
-ui.show_table(
-    view.blocked_cases.select(
+    st.subheader(f"Cases with blockages ({view.blocked_cases.height})")
+    marked += marked_table("blocked", view.blocked_cases.select(
         pl.col("id").alias("Case no."), pl.col("pseudo_id").alias("Child (pseudonymous id)"),
         pl.col("blockage").alias("Blockage"), pl.col("opened_on").alias("Flagged on"),
         pl.col("days_open").alias("Days open"),
-    ),
-    download="Cases with blockages", subject="mace cases with blockages",
-    filters={"Meeting": f"{held_on:%-d %B %Y}"},
+    ), ["Case no."], download="Cases with blockages")  # fmt: skip
 
-)  # fmt: skip
-
-st.subheader(f"Actions agreed at the last meeting ({view.last_actions.height})")
-ui.show_table(
-    view.last_actions.select(
-        pl.col("description").alias("Action"),
-        pl.coalesce("location", "case").alias("On"),
+    st.subheader(f"Actions agreed at the last meeting ({view.last_actions.height})")
+    marked += marked_table("last-actions", view.last_actions.select(
+        "id", pl.col("description").alias("Action"), pl.coalesce("location", "case").alias("On"),
         pl.col("owner_agency").alias("Owner"), pl.col("due_on").alias("Due"),
         pl.col("status").str.to_titlecase().alias("Status"),
-    ),
-    download="Actions agreed at the last meeting", subject="mace actions agreed at the last meeting",
-    filters={"Meeting": f"{held_on:%-d %B %Y}"},
+    ), ["id"], hidden=("id",), download="Actions agreed at the last meeting")  # fmt: skip
 
-)  # fmt: skip
+    agreed = cache.actions_agreed_at(role, held_on)
+    st.subheader(f"Recorded at this meeting: actions ({agreed.height})")
+    marked += marked_table("agreed-now", agreed.select(
+        "id", pl.col("description").alias("Action"), pl.coalesce("location", "case").alias("On"),
+        pl.col("owner_agency").alias("Owner"), pl.col("due_on").alias("Due"),
+        pl.col("created_by").alias("Recorded by"),
+    ), ["id"], hidden=("id",))  # fmt: skip
+    notes = cache.latest_notes(role)
+    st.subheader("Latest review notes, all locations")
+    marked += marked_table("latest-notes", notes.select(
+        "id", pl.col("written_at").alias("Written"), pl.col("location").alias("Location"),
+        pl.col("author").alias("By"), pl.col("note").alias("Note"),
+    ), ["id"], hidden=("id",))  # fmt: skip
+    with status:
+        live.status_line(PAGE, marked)
+
+
+what_changed(held_on)
+view = cache.meeting_view(role, held_on)
 
 st.header("Record during the meeting")
 places = cache.locations(role)
 place_names = dict(zip(places["id"].to_list(), places["name"].to_list(), strict=True))
 versions = dict(zip(places["id"].to_list(), places["version"].to_list(), strict=True))
-statuses = dict(zip(places["id"].to_list(), places["status"].to_list(), strict=True))
 seen = st.session_state.setdefault(SEEN_KEY, {})
+
+
+@live.live_fragment
+def status_now(location_id: int, opened: int) -> None:
+    """The location's status as it is now, and a warning when someone changed it meanwhile."""
+    now = cache.locations(role).filter(pl.col("id") == location_id).row(0, named=True)
+    st.caption(f"Now: {LOCATION_STATUSES[now['status']]} (version {opened} opened)")
+    if now["version"] != opened:
+        st.warning(
+            f"Someone changed this location since you opened it: it is now "
+            f"'{LOCATION_STATUSES[now['status']]}' (version {now['version']}). Saving a status "
+            "now will be refused; reload the page to start from their change.",
+            icon="🔄",
+        )
+
+
 note_tab, status_tab, action_tab, new_tab = st.tabs(
     ["Review note", "Location status", "Agreed action", "New location"]
 )
 
 
 def report(outcome: str, message: str) -> None:
+    """Remember the outcome; after a save, rerun so the live tables above show it at once."""
     st.session_state["meeting-flash"] = (outcome, message)
+    if outcome == "success":
+        st.rerun()
 
 
 with note_tab, st.form("meeting-note", clear_on_submit=True):
@@ -132,9 +169,7 @@ with status_tab:
         "Location", list(place_names), format_func=place_names.get, key="status-location"
     )
     seen.setdefault(location_id, versions[location_id])
-    st.caption(
-        f"Now: {LOCATION_STATUSES[statuses[location_id]]} (version {seen[location_id]} opened)"
-    )
+    status_now(location_id, seen[location_id])
     with st.form("meeting-status"):
         new_status = st.radio("New status", list(LOCATION_STATUSES), format_func=LOCATION_STATUSES.get,
                               horizontal=True, key="status-new")  # fmt: skip
@@ -199,10 +234,16 @@ if "meeting-flash" in st.session_state:
     outcome, message = st.session_state.pop("meeting-flash")
     (st.success if outcome == "success" else st.error)(message)
 
-chosen = st.session_state.get("note-location", next(iter(place_names)))
-st.subheader(f"Notes on {place_names[chosen]}")
-ui.show_table(
-    cache.location_notes(role, chosen).rename({"written_at": "Written", "author": "By", "note": "Note"}),
 
-)  # fmt: skip
+@live.live_fragment
+def notes_on(location_id: int) -> None:
+    st.subheader(f"Notes on {place_names[location_id]}")
+    notes = cache.location_notes(role, location_id)
+    table = live.mark_changes(PAGE, f"notes-{location_id}", notes.select(
+        pl.col("written_at").alias("Written"), pl.col("author").alias("By"), pl.col("note").alias("Note"),
+    ), ["Written", "By", "Note"])  # fmt: skip
+    ui.show_table(table)
+
+
+notes_on(st.session_state.get("note-location", next(iter(place_names))))
 st.caption("Notes are shown exactly as typed: anything that looks like HTML is displayed as text.")

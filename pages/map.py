@@ -5,9 +5,10 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
-from dashboard import cache, ui
+from dashboard import basemap, cache, ui, url_state
 from dashboard.tables import suppressed_series_table
 from data_access.sql import Scope
+from domain.chart_text import ranked_summary
 from domain.disclosure import SUPPRESSED_MARK, TOTAL
 from domain.mapdata import map_table
 from domain.months import add_months, month_label, months_between
@@ -17,22 +18,24 @@ from domain.vocab import METRIC_UNITS, METRICS, RISK_LEVELS
 def shown_table(table: pl.DataFrame) -> pl.DataFrame:
     """The ranked table as people read it: 'c' for hidden numbers, no rank for them."""
     if not table["suppressed"].any():
-        return table.drop("suppressed").rename(
-            {"rank": "Rank", "name": "Name", "code": "ONS code", "value": "Value"}
-        )
+        return table.select(
+            pl.col("rank").alias("Rank"), pl.col("name").alias("Name"),
+            pl.col("value").alias("Value"), pl.col("code").alias("ONS code"),
+        )  # fmt: skip
     return table.select(
         pl.col("rank").cast(pl.String).fill_null("").alias("Rank"),
         pl.col("name").alias("Name"),
-        pl.col("code").alias("ONS code"),
         pl.when(pl.col("suppressed"))
         .then(pl.lit(SUPPRESSED_MARK))
         .otherwise(pl.col("value").cast(pl.String))
         .alias("Value"),
+        pl.col("code").alias("ONS code"),
     )
 
 
 GEOGRAPHIES = {"ward": "Wards", "district": "Postcode districts"}
 BASEMAPS = {"white-bg": "Plain (works offline)", "carto-positron": "Street map (needs internet)"}
+PERIODS = {"month": "One month", "range": "A range of months"}
 
 ui.page_header(
     "Map",
@@ -44,46 +47,56 @@ role = ui.role()
 latest = cache.data_as_of().replace(day=1)
 all_months = months_between(add_months(latest, -47), latest)
 with st.sidebar:
-    geography = st.segmented_control(
-        "Show by",
-        list(GEOGRAPHIES),
-        format_func=GEOGRAPHIES.get,
-        default="ward",
-        required=True,
-        key="map-geography",
+    geography = url_state.segmented(
+        "Show by", list(GEOGRAPHIES), format_func=GEOGRAPHIES.get, key="map-geography", param="by"
     )
     vintages = cache.ward_vintages()
     vintage = "2004"
     if geography == "ward" and vintages.height > 1:
-        vintage = st.selectbox("Ward boundaries", vintages["vintage"].to_list(), key="map-vintage")
-    metric = st.selectbox("Measure", list(METRICS), format_func=METRICS.get, key="map-metric")
+        vintage = url_state.selectbox(
+            "Ward boundaries", vintages["vintage"].to_list(), key="map-vintage", param="wards"
+        )
+    metric = url_state.selectbox(
+        "Measure", list(METRICS), format_func=METRICS.get, key="map-metric", param="measure"
+    )
     risk_level = None
     if metric == "children_at_risk":
-        risk_level = st.selectbox(
+        risk_level = url_state.selectbox(
             "Risk level",
             [None, *RISK_LEVELS],
             format_func=lambda level: "All levels" if level is None else RISK_LEVELS[level],
             key="map-level",
+            param="level",
         )
-    period_kind = st.radio("Period", ["One month", "A range of months"], key="map-period")
-    if period_kind == "One month":
-        start = end = st.selectbox(
-            "Month", list(reversed(all_months)), format_func=month_label, key="map-month"
-        )
+    period_kind = url_state.radio(
+        "Period", list(PERIODS), format_func=PERIODS.get, key="map-period", param="period"
+    )
+    if period_kind == "month":
+        start = end = url_state.selectbox(
+            "Month", list(reversed(all_months)), format_func=month_label, key="map-month",
+            param="month",
+        )  # fmt: skip
     else:
-        start, end = st.select_slider(
+        start, end = url_state.select_range(
             "Months",
-            options=all_months,
-            value=(add_months(latest, -11), latest),
+            all_months,
+            default=(add_months(latest, -11), latest),
             format_func=month_label,
             key="map-range",
+            param="months",
         )
     area = (
         ui.area_filter("map-area", allow_district=False)
         if role.role == "area_committee"
         else ui.area_filter("map-area")
     )
-    basemap = st.radio("Background", list(BASEMAPS), format_func=BASEMAPS.get, key="map-basemap")
+    background = url_state.radio(
+        "Background",
+        list(BASEMAPS),
+        format_func=BASEMAPS.get,
+        key="map-basemap",
+        param="background",
+    )
 
 scope = Scope(start, end, vintage=vintage, area_code=area)
 ui.audit_filters(
@@ -119,15 +132,17 @@ if area:
 title = f"{measure_text} by {GEOGRAPHIES[geography].lower()[:-1]}, {place_text}, {period_text}"
 
 figure = cache.map_figure(
-    geography, vintage, tuple(names), table, title, METRIC_UNITS[metric].capitalize(), basemap,
+    geography, vintage, tuple(names), table, title, METRIC_UNITS[metric].capitalize(), basemap.usable(background),
     area_wards if area else None, hidden_codes,
 )  # fmt: skip
 
+summary = ranked_summary(
+    title, list(zip(table["name"].to_list(), table["value"].to_list(), strict=True)),
+    METRIC_UNITS[metric],
+)  # fmt: skip
 map_column, table_column = st.columns([3, 2])
 with map_column:
-    event = st.plotly_chart(
-        figure, theme=None, on_select="rerun", selection_mode="points", key="map-chart"
-    )
+    event = ui.chart(figure, "map", summary, on_select="rerun", selection_mode="points")
 with table_column:
     st.markdown(f"**Ranked: {measure_text.lower()}, {period_text}**")
     st.dataframe(
@@ -135,14 +150,14 @@ with table_column:
         hide_index=True,
         height=560,
         column_config={
-            "Rank": st.column_config.Column(width="small"),
-            "Name": st.column_config.TextColumn(width="medium"),
-            "ONS code": st.column_config.TextColumn(width="small"),
+            "Rank": st.column_config.Column(width=44),
+            "Name": st.column_config.TextColumn(width=160),
             "Value": (
-                st.column_config.NumberColumn(format="localized", width="small")
+                st.column_config.NumberColumn(format="localized", width=64)
                 if not hidden_codes
-                else st.column_config.TextColumn(width="small")
+                else st.column_config.TextColumn(width=64)
             ),
+            "ONS code": st.column_config.TextColumn(width=92),
         },
     )
     ui.download_table(
@@ -163,13 +178,20 @@ st.caption(
 
 points = (event.selection.points if event and event.selection else []) or []
 clicked = points[0].get("location") if points else None
-pick = st.selectbox(
+# The last action wins: a new click on the map moves the picker to that area; picking in the
+# box after a click shows the picked area (the old click no longer counts).
+if clicked != st.session_state.get("map-last-click"):
+    st.session_state["map-last-click"] = clicked
+    if clicked in names:
+        st.session_state["map-pick"] = clicked
+pick = url_state.selectbox(
     "Show the 24-month trend for (or click an area on the map)",
     [None, *table["code"].to_list()],
     format_func=lambda code: "— choose an area —" if code is None else names[code],
     key="map-pick",
+    param="trend",
+    quiet=True,
 )
-pick = clicked if clicked in names else pick
 if pick:
     trend_scope = Scope(add_months(end, -23), end, vintage=vintage, area_code=area)
     series = cache.monthly_series(role, trend_scope, metric, geography, pick)

@@ -8,7 +8,7 @@ from datetime import date
 import polars as pl
 import streamlit as st
 
-from dashboard import cache, charts, measure_ui, ui
+from dashboard import cache, charts, measure_ui, ui, url_state
 from dashboard import measures_cache as mcache
 from dashboard.measure_charts import MEASURE_COLOURS
 from dashboard.measure_tables import ward_table, year_table
@@ -54,8 +54,9 @@ tables = {code: mcache.msht_series(role, history, code) for code in MSHT_MEASURE
 st.subheader(f"Partnership intelligence: the last six weeks against the six before, {place}")
 as_of = cache.data_as_of()
 ends = [month_end(m) for m in reversed(months_between(first + 2 * SIX_WEEKS, as_of))]
-window_end = st.selectbox(
+window_end = url_state.selectbox(
     "Six weeks ending", ends, format_func=lambda d: f"{d:%-d %B %Y}", key="msht-window-end",
+    param="weeks-to",
     help=f"The report compared the six weeks to {REPORT_DATE:%-d %B %Y} with the six before.",
 )  # fmt: skip
 previous, current = mcache.six_week_change(role, window_end, "intelligence_submissions", area)
@@ -103,7 +104,7 @@ if role.role == "area_committee" and area is None:
     )
 else:
     years = complete_years(first, end, "financial") or [financial_year(end)]
-    chosen = st.selectbox("Financial year", years, key="msht-ward-year")
+    chosen = url_state.selectbox("Financial year", years, key="msht-ward-year", param="year")
     year_start = date(int(chosen[:4]), 4, 1)
     year_scope = Scope(year_start, add_months(year_start, 11), area_code=area)
     names = measure_ui.ward_names(area)

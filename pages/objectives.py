@@ -7,7 +7,7 @@ from datetime import date
 import polars as pl
 import streamlit as st
 
-from dashboard import cache, charts, theme, ui
+from dashboard import cache, charts, theme, ui, url_state
 from dashboard.objective_links import objective_links
 from dashboard.tables import wide_table
 from domain.formatting import format_count
@@ -47,21 +47,25 @@ for row_start in (0, 3):
 
 st.header("Actions")
 with st.sidebar:
-    objective_filter = st.multiselect(
+    objective_filter = url_state.multiselect(
         "Objective",
         summary["objective_number"].to_list(),
         format_func=lambda n: (
             f"{n}. " + summary.filter(pl.col("objective_number") == n)["objective"].item()
         ),
         key="objectives-objective",
+        param="objective",
     )
-    status_filter = st.multiselect(
-        "Status", list(RAG_STATUSES), format_func=status_label, key="objectives-status"
-    )
-    agency_filter = st.multiselect(
-        "Lead agency", sorted(actions["lead_agency"].unique().to_list()), key="objectives-agency"
-    )
-    overdue_only = st.checkbox("Overdue only", key="objectives-overdue")
+    status_filter = url_state.multiselect(
+        "Status", list(RAG_STATUSES), format_func=status_label, key="objectives-status",
+        param="status",
+    )  # fmt: skip
+    agency_filter = url_state.multiselect(
+        "Lead agency", sorted(actions["lead_agency"].unique().to_list()), key="objectives-agency",
+        param="agency",
+    )  # fmt: skip
+    overdue_only = url_state.flag(st.checkbox, "Overdue only", key="objectives-overdue",
+                                  param="overdue")  # fmt: skip
 
 shown = actions
 if objective_filter:
@@ -77,20 +81,19 @@ table = shown.select(
     pl.col("action").alias("Action"),
     pl.col("lead_agency").alias("Lead agency"),
     pl.col("due_on").alias("Due"),
-    pl.col("status").map_elements(status_label, return_dtype=pl.String).alias("Status"),
-    pl.col("progress_pct").alias("Progress %"),
-    pl.when(pl.col("overdue")).then(pl.lit("Overdue")).otherwise(pl.lit("")).alias("Overdue"),
+    (
+        pl.col("status").map_elements(status_label, return_dtype=pl.String)
+        + pl.when(pl.col("overdue")).then(pl.lit(", overdue")).otherwise(pl.lit(""))
+    ).alias("Status"),
+    pl.col("progress_pct").alias("Progress"),
     pl.col("last_update").alias("Last update"),
     pl.col("note").alias("Latest note"),
 )
 st.caption(f"{table.height} of {actions.height} actions shown.")
-st.dataframe(
+ui.show_table(
     table,
-    hide_index=True,
     column_config={
-        "Due": st.column_config.DateColumn(format="D MMM YYYY"),
-        "Last update": st.column_config.DateColumn(format="D MMM YYYY"),
-        "Progress %": st.column_config.ProgressColumn(min_value=0, max_value=100, format="%d%%"),
+        "Progress": st.column_config.ProgressColumn(min_value=0, max_value=100, format="%d%%"),
     },
 )
 ui.download_table(

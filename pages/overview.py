@@ -5,7 +5,7 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
-from dashboard import cache, measure_headlines, services_blocks, theme, ui
+from dashboard import cache, measure_headlines, services_blocks, theme, ui, url_state
 from dashboard.tables import split_table, suppressed_wide
 from data_access.sql import Scope
 from domain.disclosure import TOTAL
@@ -24,11 +24,12 @@ role = ui.role()
 latest = cache.data_as_of().replace(day=1)
 with st.sidebar:
     area = ui.area_filter("overview-area")
-    month = st.selectbox(
+    month = url_state.selectbox(
         "Month",
         list(reversed(months_between(add_months(latest, -23), latest))),
         format_func=month_label,
         key="overview-month",
+        param="month",
     )
 ui.audit_filters("Overview", {"area": area, "month": month})
 area_name = "the whole district"

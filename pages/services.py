@@ -6,7 +6,7 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
-from dashboard import cache, charts, map_charts, ui
+from dashboard import cache, charts, map_charts, ui, url_state
 from dashboard import services_cache as sc
 from dashboard.services_charts import (
     DELIVERY_COLOURS,
@@ -64,8 +64,8 @@ caseload_tab, profile_tab, coverage_tab = st.tabs(
 )
 
 with caseload_tab:
-    measure = st.radio("Measure", list(MEASURES), format_func=MEASURES.get, horizontal=True,
-                       key="services-measure")  # fmt: skip
+    measure = url_state.radio("Measure", list(MEASURES), format_func=MEASURES.get, horizontal=True,
+                              key="services-measure", param="measure")  # fmt: skip
     table = sc.caseload_table(role, scope, measure)
     cells, totals = split_table(table, "month", "service", "cases")
     figure = charts.breakdown_chart(
@@ -106,8 +106,8 @@ with caseload_tab:
     )  # fmt: skip
 
 with profile_tab:
-    service = st.selectbox("Service", list(SERVICES), format_func=SERVICES.get,
-                           key="services-profile-service")  # fmt: skip
+    service = url_state.selectbox("Service", list(SERVICES), format_func=SERVICES.get,
+                                  key="services-profile-service", param="service")  # fmt: skip
     pyramid, ethnicity = sc.profile_tables(role, scope, service)
     labels = {"service": f"Taken on by {SERVICE_SHORT[service]}", "at_risk": "Children at risk"}
     st.markdown(
@@ -214,7 +214,9 @@ with coverage_tab:
         zmin=0, zmax=4, showscale=False,
         hovertemplate="<b>%{customdata[0]}</b><br>%{location}<br>%{customdata[1]}<extra></extra>",
     )  # fmt: skip
-    st.plotly_chart(figure, theme=None, key="services-coverage-map")
+    table_note = " Each area's numbers are in the table Risk and provision by area, below."
+    ui.chart(figure, "services-coverage-map",
+             f"Chart: {str(figure.layout.title.text).replace('<br>', ' ')}." + table_note)  # fmt: skip
     st.caption(
         "Dark blue: far fewer children in a service than the area's children at risk suggest "
         "(below the 99.8% limit); light blue: fewer (below 95%); grey: in line; orange / pink: "
@@ -225,11 +227,11 @@ with coverage_tab:
     )  # fmt: skip
     if usable.height:
         curve = coverage_curve(float(usable["district_ratio"][0]), usable["at_risk"].to_list())
-        st.plotly_chart(
-            coverage_funnel(usable, curve, COVERAGE_FLAGS, FLAG_MARKERS,
-                            f"Children in {services_text} per 100 at risk, "
-                            f"{where}, end of {month_label(month)}", context),
-            theme=None, key="services-coverage-funnel",
+        funnel_title = (f"Children in {services_text} per 100 at risk, {where}, end of "
+                        f"{month_label(month)}")  # fmt: skip
+        ui.chart(
+            coverage_funnel(usable, curve, COVERAGE_FLAGS, FLAG_MARKERS, funnel_title, context),
+            "services-coverage-funnel", f"Chart: {funnel_title}." + table_note,
         )  # fmt: skip
     st.subheader("Risk and provision by area (worst first)")
     table = coverage_table(flagged, hidden)

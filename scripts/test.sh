@@ -17,6 +17,7 @@ if [ -z "${TEST_POSTGRES_URL:-}" ] && ! ls /usr/lib/postgresql/*/bin/initdb >/de
 fi
 command -v pdftoppm >/dev/null 2>&1 || missing="$missing poppler-utils"
 command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || missing="$missing nginx"
+command -v npm >/dev/null 2>&1 || missing="$missing npm"
 if [ -n "$missing" ]; then
   if [ "$(id -u)" = "0" ]; then
     export DEBIAN_FRONTEND=noninteractive
@@ -39,6 +40,9 @@ if [ -z "${TEST_POSTGRES_URL:-}" ]; then
   trap 'as_postgres "$pg_bin/pg_ctl -D $pg_data -m fast stop" >/dev/null 2>&1 || true' EXIT
   export TEST_POSTGRES_URL="postgresql+psycopg://postgres@localhost:$pg_port/postgres"
 fi
+
+# axe-core (accessibility checks in the browser tests), from the npm registry into a local folder.
+[ -f .ci/node/node_modules/axe-core/axe.min.js ] || npm install --prefix .ci/node axe-core@4 --no-audit --no-fund --silent
 
 python -m ruff check .
 python -m ruff format --check .

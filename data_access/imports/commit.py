@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import Connection, Engine, delete, insert, select, update
 from sqlalchemy.exc import SQLAlchemyError
 
-from data_access import aggregates, audit
+from data_access import aggregates, audit, store_version
 from data_access import models as m
 from data_access.imports.commit_measures import MEASURE_LOADERS
 from data_access.imports.personal import pseudonymise
@@ -71,6 +71,7 @@ def _commit_rows(connection: Connection, report: Report, result: CommitResult, u
     audit.record(connection, user_email, "data_manager", "import", report.file_name[:60],
                  {"kind": report.kind, "sha256": report.sha256[:16], "inserted": result.inserted,
                   "updated": result.updated, "rejected": result.rejected})  # fmt: skip
+    store_version.bump(connection)  # last: every app server sees the import on its next rerun
 
 
 def _new_child(source_hash: str, row: dict) -> dict:

@@ -217,5 +217,5 @@ def test_slides_step_forward_and_back(app_env):
 def test_presentation_mode_hides_the_sidebar(app_env):
     at = briefing_app(RoleScope("strategic_lead"), {"briefing-present": True})
     assert any("stSidebar" in m.value and "display: none" in m.value for m in at.markdown)
-    assert [b.label for b in at.button if b.label == "Leave presentation mode"]
+    assert [b.label for b in at.button if b.label == "Leave (Esc)"]
     assert not at.title  # no page furniture on the big screen

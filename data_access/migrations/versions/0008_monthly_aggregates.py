@@ -1,7 +1,7 @@
 """monthly aggregates: what the pages read, kept on write (a store with data is filled now)
 
 Revision ID: 0008
-Revises: 0010
+Revises: 0006
 Create Date: 2026-11-26 00:31:25.039470
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0008"
-down_revision = "0010"
+down_revision = "0006"
 branch_labels = None
 depends_on = None
 
