@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 import polars as pl
 import streamlit as st
 
-from dashboard import live
+from dashboard import charts, live, map_charts
 from dashboard.charts import ChartContext
 from data_access import audit, mace, protected, queries, users
 from data_access.access import authorise_audit
@@ -263,3 +263,59 @@ def clear_all() -> None:
     """Drop every cached query and resource (after a reload of the data)."""
     st.cache_data.clear()
     st.cache_resource.clear()
+
+
+# ---------------------------------------------------------------- figures, built once per inputs
+
+_FIGURE_BUILDERS = {"charts": charts, "map_charts": map_charts}
+
+
+@st.cache_resource(max_entries=512, show_spinner=False)
+def figure(builder: str, *args, **kwargs):  # noqa: ANN002, ANN003, ANN201 - a Plotly figure
+    """A chart from ``charts`` or ``map_charts`` (``"charts.series_chart"``), built once for the
+    same inputs (small frames and options, hashed by Streamlit) and shared by every session.
+
+    Building a Plotly figure costs more than reading the aggregates; a rerun that changes nothing
+    in a chart's inputs reuses it. Only for figures nobody changes after they are built.
+    """
+    module, name = builder.split(".")
+    return getattr(_FIGURE_BUILDERS[module], name)(*args, **kwargs)
+
+
+@st.cache_resource(max_entries=32, show_spinner=False)
+def area_names(level: str, vintage: str = "2004") -> dict[str, str]:
+    return boundaries.names(level, vintage)
+
+
+@st.cache_resource(max_entries=256, show_spinner=False)
+def map_figure(
+    geography: str,
+    vintage: str,
+    codes: tuple[str, ...],
+    table: pl.DataFrame,
+    title: str,
+    unit: str,
+    basemap: str,
+    area_wards: frozenset[str] | None,
+    hidden_codes: frozenset[str],
+):  # noqa: ANN201 - a Plotly figure
+    """The map's choropleth for its inputs: the layer cut to the areas shown (the rest grey
+    around an Area Committee), the area outline and the hatching of hidden areas, built once."""
+    view = (
+        boundaries.view_of("ward", vintage, area_wards)
+        if area_wards
+        else boundaries.view_of(geography, vintage)
+    )
+    layer, shown_codes = layer_geojson(geography, vintage), set(codes)
+    shown = {"type": "FeatureCollection",
+             "features": [f for f in layer["features"] if f["id"] in shown_codes]}  # fmt: skip
+    context_layer = None
+    if area_wards:
+        context_layer = {"type": "FeatureCollection",
+                         "features": [f for f in layer["features"] if f["id"] not in shown_codes]}  # fmt: skip
+    return map_charts.choropleth(
+        shown, table, title, unit, chart_context(), view.center, view.zoom, map_style=basemap,
+        outline=area_outline("ward", area_wards, vintage) if area_wards else None,
+        context_geojson=context_layer,
+        hidden_hatch=hatch(geography, hidden_codes, vintage) if hidden_codes else None,
+    )  # fmt: skip

@@ -18,8 +18,8 @@ import pandas as pd
 import shapely
 from sqlalchemy import Engine, delete, insert, select
 
+from data_access import aggregates, store_version
 from data_access import models as m
-from data_access import store_version
 from data_access.reference import GEO_ASSETS, ensure_reference
 
 BNG = "EPSG:27700"
@@ -128,5 +128,6 @@ def load_boundaries(engine: Engine, path: Path, level: str, vintage: str, code_f
         connection.execute(insert(m.BoundaryLayer), [{
             "level": level, "vintage": vintage, "geojson": geojson, "loaded_at": datetime.now(),
             "source_file": path.name[:255]}])  # fmt: skip
+        aggregates.refresh(connection)  # the new wards' monthly aggregates, in this transaction
         store_version.bump(connection)
     return {"wards": len(ward_rows), "lookup_rows": len(lookup_rows), "postcodes": len(joined)}

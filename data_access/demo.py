@@ -15,8 +15,9 @@ from datetime import date, datetime, timedelta
 import numpy as np
 from sqlalchemy import Connection, delete, insert, select
 
+from data_access import aggregates, store_version
 from data_access import models as m
-from data_access import store_version
+from data_access.bulk import bulk_insert
 from data_access.demo_mace import load_mace_demo
 from data_access.demo_measures import load_measures_demo
 from data_access.demo_plan import strategic_plan
@@ -140,14 +141,31 @@ def cohort_targets(rng: np.random.Generator, scale: float = 1.0) -> dict[date, i
     return targets
 
 
+_CDF_CACHE: dict[tuple, tuple[list, np.ndarray]] = {}
+
+
 def _pick(rng: np.random.Generator, weights: dict) -> str:
-    keys = list(weights)
-    p = np.array([weights[k] for k in keys], dtype=float)
-    return keys[int(rng.choice(len(keys), p=p / p.sum()))]
+    """One weighted draw: the same single uniform and the same cumulative sums as
+    ``rng.choice(len(keys), p=p / p.sum())``, so every scale-1 draw is unchanged, without
+    rebuilding and checking the probability vector on each of millions of calls."""
+    cache_key = tuple(weights.items())
+    cached = _CDF_CACHE.get(cache_key)
+    if cached is None:
+        keys = list(weights)
+        p = np.array([weights[k] for k in keys], dtype=float)
+        cdf = (p / p.sum()).cumsum()
+        cdf /= cdf[-1]
+        cached = _CDF_CACHE[cache_key] = (keys, cdf)
+    keys, cdf = cached
+    return keys[int(cdf.searchsorted(rng.random(), side="right"))]
+
+
+_DAYS_IN_MONTH: dict[date, int] = {}
 
 
 def _day_in(rng: np.random.Generator, month: date) -> date:
-    return month + timedelta(days=int(rng.integers(0, month_end(month).day)))
+    days = _DAYS_IN_MONTH.get(month) or _DAYS_IN_MONTH.setdefault(month, month_end(month).day)
+    return month + timedelta(days=int(rng.integers(0, days)))
 
 
 @dataclass
@@ -263,10 +281,10 @@ def _simulate_cohort(builder: _Builder, targets: dict[date, int]) -> None:
         for pair in active:
             (leaving if rng.random() < MONTHLY_EXIT_HAZARD else staying).append(pair)
         surplus = len(staying) - targets[month]
-        while surplus > 0:  # the target fell faster than the hazard: close the longest-open
+        if surplus > 0:  # the target fell faster than the hazard: close the longest-open
             staying.sort(key=lambda p: p[1]["assessed_on"])
-            leaving.append(staying.pop(0))
-            surplus -= 1
+            leaving.extend(staying[:surplus])
+            staying = staying[surplus:]
         for _child, assessment in leaving:
             assessment["closed_on"] = max(_day_in(rng, month), assessment["assessed_on"])
         changed = []
@@ -431,7 +449,7 @@ def load_demo(connection: Connection, scale: float = 1.0) -> dict[str, int]:
         (m.ActionUpdate, updates),
     ]
     for model, rows in tables:
-        connection.execute(insert(model), rows)
+        bulk_insert(connection, model.__table__, rows)
     counts = {model.__tablename__: len(rows) for model, rows in tables}
     at_risk = sorted({a["child_id"] for a in builder.assessments if a["closed_on"] is None})
     lsoa_codes = [row[0] for row in connection.execute(select(m.Lsoa.code).order_by(m.Lsoa.code))]
@@ -471,6 +489,8 @@ def load_demo(connection: Connection, scale: float = 1.0) -> dict[str, int]:
         ],
     )
     counts |= load_measures_demo(connection, np.random.default_rng(SEED + 15), DATA_AS_OF, scale)
+    aggregates.refresh(connection)  # the monthly aggregates the pages read, in this transaction
+    connection.exec_driver_sql("ANALYZE")
     _advance_id_sequences(connection)
     store_version.bump(connection)
     return counts

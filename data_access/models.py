@@ -497,3 +497,7 @@ class StoreVersion(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     version: Mapped[int] = mapped_column(BigInteger)
     changed_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+# The monthly aggregates the pages read live in their own module, on the same metadata.
+from data_access import aggregate_tables  # noqa: E402, F401

@@ -1,8 +1,8 @@
 """Every query the pages need. Aggregation happens in SQL; results come back as Polars frames.
 
-Events carry (postcode sector, LSOA); ``area_lookup`` turns that pair into a ward of the chosen
-vintage and a postcode district, and ``ward`` gives the Area Committee. All values are bound
-parameters: nothing a user picks is ever pasted into SQL text.
+Counts of events and children come from the monthly aggregates (``aggregate_queries``), already
+resolved to ward, postcode district and Area Committee, so no page query scans the events. All
+values are bound parameters: nothing a user picks is ever pasted into SQL text.
 """
 
 from __future__ import annotations
@@ -11,179 +11,51 @@ from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 
 import polars as pl
-from sqlalchemy import Connection, and_, distinct, func, literal, or_, select
-from sqlalchemy.sql import ColumnElement
+from sqlalchemy import Connection, and_, func, literal, select
 
+from data_access import aggregate_queries
 from data_access import models as m
-from data_access.sql import Scope, in_scope, month_table, read_frame, year_month
+from data_access.aggregates import REPEAT_MIN_EPISODES, REPEAT_WINDOW_DAYS
+from data_access.sql import Scope, read_frame
 
 GEOGRAPHY_COLUMNS = {"ward": "ward_code", "district": "postcode_district"}
 
 
-def _joined_location(event):  # noqa: ANN001, ANN202 - an ORM class with sector/LSOA columns
-    """Join conditions from an event table to the lookup and ward tables."""
-    lookup, ward = m.AreaLookup, m.Ward
-    on_lookup = and_(
-        lookup.postcode_sector == event.postcode_sector,
-        lookup.lsoa_code == event.lsoa_code,
-    )
-    on_ward = and_(ward.vintage == lookup.vintage, ward.code == lookup.ward_code)
-    return on_lookup, on_ward
-
-
-def _dimension(name: str, event, month_expr: ColumnElement | None) -> ColumnElement:  # noqa: ANN001
-    columns = {
-        "ward_code": m.AreaLookup.ward_code,
-        "postcode_district": m.AreaLookup.postcode_district,
-        "area_code": m.Ward.area_committee_code,
-    }
-    if name == "month":
-        if month_expr is None:
-            raise ValueError("month is not a dimension of this query")
-        return month_expr
-    if name in columns:
-        return columns[name]
-    if hasattr(event, name):
-        return getattr(event, name)
-    raise ValueError(f"unknown dimension {name!r}")
-
-
-def _schema(by: Sequence[str], values: dict[str, pl.DataType]) -> dict[str, pl.DataType]:
-    return {**{name: pl.String for name in by}, **values}
-
-
 def cohort_counts(connection: Connection, scope: Scope, by: Sequence[str]) -> pl.DataFrame:
     """Children at risk at each month end (distinct children with an open risk assessment)."""
-    ra = m.RiskAssessment
-    months = month_table(scope.start, scope.end)
-    on_lookup, on_ward = _joined_location(ra)
-    dims = [_dimension(name, ra, months.c.month).label(name) for name in by]
-    statement = (
-        select(*dims, func.count(distinct(ra.child_id)).label("children"))
-        .select_from(months)
-        .join(
-            ra,
-            and_(
-                ra.assessed_on <= months.c.month_end,
-                or_(ra.closed_on.is_(None), ra.closed_on > months.c.month_end),
-            ),
-        )
-        .join(m.AreaLookup, and_(on_lookup, m.AreaLookup.vintage == scope.vintage))
-        .join(m.Ward, on_ward)
-        .where(*in_scope(scope, m.AreaLookup.ward_code, m.Ward.area_committee_code))
-        .group_by(*dims)
-        .order_by(*dims)
-    )
-    return read_frame(connection, statement, _schema(by, {"children": pl.Int64}))
+    return aggregate_queries.cohort(connection, scope, by)
 
 
 def children_at_risk_in_period(
     connection: Connection, scope: Scope, by: Sequence[str], risk_level: str | None = None
 ) -> pl.DataFrame:
     """Distinct children at risk at any time in the scope's months (for multi-month views)."""
-    ra = m.RiskAssessment
-    on_lookup, on_ward = _joined_location(ra)
-    dims = [_dimension(name, ra, None).label(name) for name in by]
-    where = [
-        ra.assessed_on < scope.end_exclusive,
-        or_(ra.closed_on.is_(None), ra.closed_on >= scope.start),
-        *in_scope(scope, m.AreaLookup.ward_code, m.Ward.area_committee_code),
-    ]
-    if risk_level:
-        where.append(ra.risk_level == risk_level)
-    statement = (
-        select(*dims, func.count(distinct(ra.child_id)).label("children"))
-        .select_from(ra)
-        .join(m.AreaLookup, and_(on_lookup, m.AreaLookup.vintage == scope.vintage))
-        .join(m.Ward, on_ward)
-        .where(*where)
-        .group_by(*dims)
-        .order_by(*dims)
-    )
-    return read_frame(connection, statement, _schema(by, {"children": pl.Int64}))
+    return aggregate_queries.at_risk_in_period(connection, scope, by, risk_level)
 
 
 def referral_counts(connection: Connection, scope: Scope, by: Sequence[str]) -> pl.DataFrame:
     """Referrals received, grouped by any of month, ward, district, type, agency, outcome."""
-    ref = m.Referral
-    on_lookup, on_ward = _joined_location(ref)
-    dims = [_dimension(name, ref, year_month(ref.referred_on)).label(name) for name in by]
-    statement = (
-        select(*dims, func.count().label("referrals"))
-        .select_from(ref)
-        .join(m.AreaLookup, and_(on_lookup, m.AreaLookup.vintage == scope.vintage))
-        .join(m.Ward, on_ward)
-        .where(
-            ref.referred_on >= scope.start.replace(day=1),
-            ref.referred_on < scope.end_exclusive,
-            *in_scope(scope, m.AreaLookup.ward_code, m.Ward.area_committee_code),
-        )
-        .group_by(*dims)
-        .order_by(*dims)
-    )
-    return read_frame(connection, statement, _schema(by, {"referrals": pl.Int64}))
+    return aggregate_queries.referrals(connection, scope, by)
 
 
 def missing_counts(connection: Connection, scope: Scope, by: Sequence[str]) -> pl.DataFrame:
     """Missing episodes started, and distinct children missing, grouped as asked."""
-    ep = m.MissingEpisode
-    on_lookup, on_ward = _joined_location(ep)
-    dims = [_dimension(name, ep, year_month(ep.started_at)).label(name) for name in by]
-    statement = (
-        select(
-            *dims,
-            func.count().label("episodes"),
-            func.count(distinct(ep.child_id)).label("children"),
-        )
-        .select_from(ep)
-        .join(m.AreaLookup, and_(on_lookup, m.AreaLookup.vintage == scope.vintage))
-        .join(m.Ward, on_ward)
-        .where(
-            ep.started_at >= scope.start_dt,
-            ep.started_at < scope.end_dt,
-            *in_scope(scope, m.AreaLookup.ward_code, m.Ward.area_committee_code),
-        )
-        .group_by(*dims)
-        .order_by(*dims)
-    )
-    return read_frame(
-        connection, statement, _schema(by, {"episodes": pl.Int64, "children": pl.Int64})
-    )
+    return aggregate_queries.missing(connection, scope, by)
 
 
 def repeat_missing_by_month(
-    connection: Connection, scope: Scope, min_episodes: int = 3, window_days: int = 90
+    connection: Connection,
+    scope: Scope,
+    min_episodes: int = REPEAT_MIN_EPISODES,
+    window_days: int = REPEAT_WINDOW_DAYS,
 ) -> pl.DataFrame:
     """Children with ``min_episodes``+ episodes in the ``window_days`` to each month end."""
-    ep = m.MissingEpisode
-    months = month_table(scope.start, scope.end, window_days)
-    on_lookup, on_ward = _joined_location(ep)
-    per_child = (
-        select(months.c.month, ep.child_id)
-        .select_from(months)
-        .join(
-            ep,
-            and_(ep.started_at >= months.c.window_start, ep.started_at < months.c.window_end),
+    if window_days != REPEAT_WINDOW_DAYS or min_episodes < REPEAT_MIN_EPISODES:
+        raise ValueError(
+            f"the aggregates keep {REPEAT_MIN_EPISODES}+ episodes in {REPEAT_WINDOW_DAYS} days"
         )
-        .join(m.AreaLookup, and_(on_lookup, m.AreaLookup.vintage == scope.vintage))
-        .join(m.Ward, on_ward)
-        .where(*in_scope(scope, m.AreaLookup.ward_code, m.Ward.area_committee_code))
-        .group_by(months.c.month, ep.child_id)
-        .having(func.count() >= min_episodes)
-        .subquery()
-    )
-    statement = (
-        select(per_child.c.month, func.count().label("repeat_children"))
-        .group_by(per_child.c.month)
-        .order_by(per_child.c.month)
-    )
-    counted = read_frame(connection, statement, {"month": pl.String, "repeat_children": pl.Int64})
-    all_months = pl.DataFrame(
-        {"month": [row[0] for row in connection.execute(select(months.c.month))]}
-    )
-    return all_months.join(counted, on="month", how="left").with_columns(
-        pl.col("repeat_children").fill_null(0)
-    )
+    counted = aggregate_queries.repeat_missing(connection, scope, min_episodes)
+    return complete_months(counted, scope, {"repeat_children": 0})
 
 
 def metric_by_area(

@@ -165,6 +165,13 @@ def _exposed_cells(
     """Hidden cells whose value follows from the visible cells (exact, via the null space)."""
     if not hidden:
         return []
+    if len(next(iter(hidden))) == 2:
+        return _exposed_in_two_way(hidden)
+    return _exposed_by_null_space(hidden, lines)
+
+
+def _exposed_by_null_space(hidden: set[Cell], lines: list[tuple[list[Cell], Cell]]) -> list[Cell]:
+    """Any number of dimensions: the null space of the lines' equations over the hidden cells."""
     order = sorted(hidden)
     index = {cell: i for i, cell in enumerate(order)}
     equations = []
@@ -185,6 +192,54 @@ def _exposed_cells(
         return order
     free = np.abs(null_space).max(axis=0) > 1e-9
     return [cell for cell, is_free in zip(order, free, strict=True) if not is_free]
+
+
+def _exposed_in_two_way(hidden: set[Cell]) -> list[Cell]:
+    """The same answer as the null space, for a two-way table with all its margins, in linear
+    time (a 120-month table with hundreds of hidden cells: milliseconds instead of seconds).
+
+    With margins as ordinary rows and columns, each line says "the cells of this row (or column)
+    add up to its total"; with the margin cells' signs flipped that is "the cells meeting at this
+    row (or column) sum to zero": the incidence equations of a bipartite graph whose nodes are the
+    rows and columns (the total included) and whose edges are the cells. Its null space is the
+    cycle space, so a hidden cell can be worked out exactly when it lies on no cycle of hidden
+    cells: when it is a bridge of the hidden cells' graph.
+    """
+    adjacency: dict[tuple[int, str], list[tuple[tuple[int, str], Cell]]] = {}
+    for cell in hidden:
+        row, column = (0, cell[0]), (1, cell[1])
+        adjacency.setdefault(row, []).append((column, cell))
+        adjacency.setdefault(column, []).append((row, cell))
+    order: dict[tuple[int, str], int] = {}
+    low: dict[tuple[int, str], int] = {}
+    bridges: set[Cell] = set()
+    for start in sorted(adjacency):
+        if start in order:
+            continue
+        order[start] = low[start] = len(order)
+        stack = [(start, None, iter(adjacency[start]))]
+        while stack:
+            node, via, edges = stack[-1]
+            advanced = False
+            for neighbour, cell in edges:
+                if cell == via:
+                    continue
+                if neighbour in order:
+                    low[node] = min(low[node], order[neighbour])
+                    continue
+                order[neighbour] = low[neighbour] = len(order)
+                stack.append((neighbour, cell, iter(adjacency[neighbour])))
+                advanced = True
+                break
+            if advanced:
+                continue
+            stack.pop()
+            if stack:
+                parent = stack[-1][0]
+                low[parent] = min(low[parent], low[node])
+                if low[node] > order[parent]:
+                    bridges.add(via)
+    return sorted(bridges)
 
 
 def _partner_for(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
-from dashboard import basemap, cache, charts, map_charts, public_views, ui, url_state
+from dashboard import basemap, cache, public_views, ui, url_state
 from dashboard.tables import suppressed_series_table
 from data_access.sql import Scope
 from domain.chart_text import ranked_summary
@@ -13,7 +13,6 @@ from domain.disclosure import SUPPRESSED_MARK, TOTAL
 from domain.mapdata import map_table
 from domain.months import add_months, month_label, months_between
 from domain.vocab import METRIC_UNITS, METRICS, RISK_LEVELS
-from geo import boundaries
 
 
 def shown_table(table: pl.DataFrame) -> pl.DataFrame:
@@ -110,7 +109,7 @@ ui.audit_filters(
     {"geography": geography, "vintage": vintage, "metric": metric, "risk_level": risk_level,
      "start": start, "end": end, "area": area},
 )  # fmt: skip
-names = boundaries.names(geography, vintage)
+names = cache.area_names(geography, vintage)
 ward_list = cache.wards(vintage)
 area_wards = (
     frozenset(ward_list.filter(pl.col("area_code") == area)["code"].to_list()) if area else None
@@ -137,35 +136,10 @@ if area:
     place_text = cache.area_committees().filter(pl.col("code") == area)["name"].item()
 title = f"{measure_text} by {GEOGRAPHIES[geography].lower()[:-1]}, {place_text}, {period_text}"
 
-view = (
-    boundaries.view_of("ward", vintage, area_wards)
-    if area
-    else boundaries.view_of(geography, vintage)
-)
-layer = cache.layer_geojson(geography, vintage)
-shown = {
-    "type": "FeatureCollection",
-    "features": [f for f in layer["features"] if f["id"] in names],
-}
-context_layer = None
-if area:
-    context_layer = {
-        "type": "FeatureCollection",
-        "features": [f for f in layer["features"] if f["id"] not in names],
-    }
-figure = map_charts.choropleth(
-    shown,
-    table,
-    title,
-    METRIC_UNITS[metric].capitalize(),
-    cache.chart_context(),
-    view.center,
-    view.zoom,
-    map_style=basemap.usable(background),
-    outline=cache.area_outline("ward", area_wards, vintage) if area else None,
-    context_geojson=context_layer,
-    hidden_hatch=cache.hatch(geography, hidden_codes, vintage) if hidden_codes else None,
-)
+figure = cache.map_figure(
+    geography, vintage, tuple(names), table, title, METRIC_UNITS[metric].capitalize(), basemap.usable(background),
+    area_wards if area else None, hidden_codes,
+)  # fmt: skip
 
 summary = ranked_summary(
     title, list(zip(table["name"].to_list(), table["value"].to_list(), strict=True)),
@@ -226,7 +200,8 @@ pick = url_state.selectbox(
 if pick:
     trend_scope = Scope(add_months(end, -23), end, vintage=vintage, area_code=area)
     series = cache.monthly_series(role, trend_scope, metric, geography, pick)
-    figure = charts.series_chart(
+    figure = cache.figure(
+        "charts.series_chart",
         series,
         f"{METRICS[metric]} each month in {names[pick]} ({pick}), last 24 months",
         METRIC_UNITS[metric].capitalize() + " per month",

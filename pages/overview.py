@@ -5,16 +5,7 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
-from dashboard import (
-    cache,
-    charts,
-    measure_headlines,
-    public_views,
-    services_blocks,
-    theme,
-    ui,
-    url_state,
-)
+from dashboard import cache, measure_headlines, public_views, services_blocks, theme, ui, url_state
 from dashboard.tables import split_table, suppressed_wide
 from data_access.sql import Scope
 from domain.disclosure import TOTAL
@@ -120,7 +111,8 @@ services_blocks.overview_headline(role, month, area, area_name)
 measure_headlines.show(role, month, area)  # education, modern slavery, investigations
 
 cells, totals = split_table(cohort, "month", "risk_level", "children")
-figure = charts.breakdown_chart(
+figure = cache.figure(
+    "charts.breakdown_chart",
     cells,
     "risk_level",
     "children",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
-from dashboard import cache, charts, public_views, theme, ui
+from dashboard import cache, public_views, theme, ui
 from dashboard.tables import split_table, suppressed_series_table, suppressed_wide
 from data_access.sql import Scope
 from domain.months import add_months
@@ -54,7 +54,8 @@ def breakdown(table: pl.DataFrame, category: str, value: str, labels: dict, colo
     """A stacked chart and its table from one suppressed month x category table."""
     cells, totals = split_table(table, "month", category, value)
     ui.chart_with_numbers(
-        charts.breakdown_chart(
+        cache.figure(
+            "charts.breakdown_chart",
             cells,
             category,
             value,
@@ -75,8 +76,14 @@ def breakdown(table: pl.DataFrame, category: str, value: str, labels: dict, colo
 
 def series(frame: pl.DataFrame, title: str, y_title: str, colour: str, stem: str, key: str) -> None:
     ui.chart_with_numbers(
-        charts.series_chart(
-            frame.select("month", "value"), title, y_title, context, colour, shown_from
+        cache.figure(
+            "charts.series_chart",
+            frame.select("month", "value"),
+            title,
+            y_title,
+            context,
+            colour,
+            shown_from,
         ),  # fmt: skip
         suppressed_series_table(frame, in_range),
         stem,

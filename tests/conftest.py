@@ -14,6 +14,7 @@ import streamlit as st
 from sqlalchemy import Engine, insert, make_url, select
 
 from data_access import models as m
+from data_access.aggregates import refresh as refresh_aggregates
 from data_access.engine import make_engine, migrate
 from data_access.reference import load_reference
 from data_access.store import rebuild_demo
@@ -225,6 +226,7 @@ def small_store(empty_engine: Engine) -> tuple[Engine, Places]:
             [{"key": "data_from", "value": "2024-01-01"},
              {"key": "data_as_of", "value": "2024-06-30"}],
         )  # fmt: skip
+        refresh_aggregates(c)  # every writer keeps the monthly aggregates in step
     return empty_engine, places
 
 

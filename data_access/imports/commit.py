@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import Connection, Engine, delete, insert, select, update
 from sqlalchemy.exc import SQLAlchemyError
 
-from data_access import audit, store_version
+from data_access import aggregates, audit, store_version
 from data_access import models as m
 from data_access.imports.commit_measures import MEASURE_LOADERS
 from data_access.imports.personal import pseudonymise
@@ -50,6 +50,7 @@ def commit(engine: Engine, report: Report, user_email: str, valid_rows_only: boo
 def _commit_rows(connection: Connection, report: Report, result: CommitResult, user_email: str,
                  valid_rows_only: bool, now: datetime | None) -> None:  # fmt: skip
     ensure_reference(connection)
+    touched = aggregates.months_touched(connection, report.kind, report.valid_rows)
     if report.kind in BULK_EVENTS:
         _bulk_events(connection, report, result)
     else:
@@ -61,6 +62,8 @@ def _commit_rows(connection: Connection, report: Report, result: CommitResult, u
                 error._row_note = f"row {row['_row']}"
                 raise
             setattr(result, outcome, getattr(result, outcome) + 1)
+    if touched:  # only the months these rows (old and new values) fall in
+        aggregates.refresh(connection, touched, {aggregates.KIND_MEASURES[report.kind]})
     connection.execute(insert(m.ImportLog), [{
         "imported_at": now or datetime.now(), "user_email": user_email,
         "file_name": report.file_name[:255], "file_sha256": report.sha256, "kind": report.kind,

@@ -146,3 +146,24 @@ def test_random_three_way_tables_are_safe(data, sizes):
     result = suppress(pl.DataFrame(rows, schema=[*dims, "n"], orient="row"), dims, "n")
     assert all(v == 0 or v >= 5 for v in result.filter(~pl.col("suppressed"))["n"].to_list())
     assert recoverable_cells(result, dims) == []
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    rows=st.integers(1, 7),
+    columns=st.integers(1, 7),
+    seed=st.integers(0, 2**32 - 1),
+    share=st.floats(0.05, 0.8),
+)
+def test_two_way_exposure_by_bridges_equals_the_null_space(rows, columns, seed, share):
+    """The linear-time test for two-way tables (a hidden cell on no cycle of hidden cells is
+    exposed) gives exactly the null-space answer, for any set of hidden cells and margins."""
+    from domain.disclosure import _exposed_by_null_space, _exposed_in_two_way, _lines
+
+    rng = np.random.default_rng(seed)
+    levels = [[f"r{i}" for i in range(rows)], [f"c{j}" for j in range(columns)]]
+    cells = list(itertools.product(*[[*lv, TOTAL] for lv in levels]))
+    hidden = {cell for cell in cells if rng.random() < share}
+    if hidden:
+        expected = _exposed_by_null_space(hidden, _lines(levels))
+        assert _exposed_in_two_way(hidden) == sorted(expected)

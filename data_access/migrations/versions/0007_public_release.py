@@ -1,7 +1,7 @@
 """public release: the jointly protected cells the public tier reads
 
 Revision ID: 0007
-Revises: 0006
+Revises: 0008
 Create Date: 2026-11-26 00:45:00
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0007"
-down_revision = "0006"
+down_revision = "0008"
 branch_labels = None
 depends_on = None
 
