@@ -9,7 +9,9 @@ existing EditConflict message and writes nothing.
 from __future__ import annotations
 
 import multiprocessing
+import sys
 import time
+import types
 from collections.abc import Iterator
 
 import pytest
@@ -77,8 +79,15 @@ def race(target, *args) -> list[tuple]:  # noqa: ANN001
     context = multiprocessing.get_context("spawn")  # fresh interpreters: nothing shared
     barrier, results = context.Barrier(2), context.Queue()
     processes = [context.Process(target=target, args=(*args[i], barrier, results)) for i in (0, 1)]
-    for process in processes:
-        process.start()
+    # AppTest leaves a page script (app.py) as __main__, which spawn would re-run in each child:
+    # start the children with a bare __main__ so they import only the target's own module.
+    real_main = sys.modules["__main__"]
+    sys.modules["__main__"] = types.ModuleType("__main__")
+    try:
+        for process in processes:
+            process.start()
+    finally:
+        sys.modules["__main__"] = real_main
     outcomes = [results.get(timeout=60) for _ in processes]
     for process in processes:
         process.join(timeout=30)
