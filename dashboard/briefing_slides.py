@@ -59,18 +59,15 @@ DEFINITIONS = (
 
 def data_notes(threshold: int, synthetic: bool) -> list[str]:
     notes = [
-        f"c: hidden to protect children's privacy. Numbers from 1 to {threshold - 1} are hidden, "
-        "and so are further numbers chosen so that no hidden number can be worked out from "
-        "everything published, in any briefing, on the dashboard or in the public release, "
-        "this month or before. Zero is shown.",
-        "Every number here is a cell of the public release: the 12 months to the release month "
-        "against the 12 months before, financial quarters, and children at risk at month ends.",
-        "Children at risk are counted at the end of the month. Referrals and missing episodes are "
-        "counted in the area where they happened. 'Children who went missing' counts each child "
-        "once in the period.",
-        "Ward shapes are approximate, derived from ONS postcode points. Contains OS data © Crown "
-        "copyright and database right; contains Royal Mail data © Royal Mail copyright and "
-        "database right; source: Office for National Statistics, Open Government Licence v3.0.",
+        f"c: hidden to protect children's privacy. Counts from 1 to {threshold - 1} are hidden, "
+        "and further numbers so that no hidden one can be worked out from everything published, "
+        "now or before. Zero is shown.",
+        "Every number is a cell of the public release: the 12 months to the release month "
+        "against the 12 before, financial quarters, and children at risk at month ends.",
+        "Children at risk are counted at month end; referrals and missing episodes where they "
+        "happened. 'Children who went missing' counts each child once in the period.",
+        "Ward shapes are approximate, from ONS postcode points. Contains OS, Royal Mail and ONS "
+        "data © Crown copyright and database right; Open Government Licence v3.0.",
     ]
     if synthetic:
         notes.insert(0, "These figures are synthetic demo data. No real child is described.")

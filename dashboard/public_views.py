@@ -25,6 +25,7 @@ from dashboard.release_charts import (
 from dashboard.services_charts import SERVICE_COLOURS
 from domain.formatting import format_change, format_count
 from domain.mapdata import map_table
+from domain.months import month_label
 from domain.release_space import (
     ALL,
     DISTRICT_CODE,
@@ -102,7 +103,7 @@ def overview(role: RoleScope) -> None:
     ui.audit_filters("Overview", {"place": code, "month_end": end})
     public_note("month ends and the latest 12 months against the 12 before")
     place = [(level, code)]
-    st.subheader(f"Children at risk of exploitation at the end of {end:%B %Y}, {name}")
+    st.subheader(f"Children at risk of exploitation at the end of {month_label(end)}, {name}")
     totals = release_cache.cells(role, "children_at_risk", place, ends)
     by_level = release_cache.cells(role, "children_at_risk", place, ends, "risk_level")
     earlier = [e for e, _ in ends if e < end]
@@ -149,7 +150,7 @@ def overview(role: RoleScope) -> None:
 def _services_headline(role: RoleScope, place: list, name: str, end: date, before: date | None,
                        current: Period, previous: Period) -> None:  # fmt: skip
     """Children in a service at the month end and cases taken on in the latest 12 months."""
-    st.subheader(f"Services: children being helped at the end of {end:%B %Y}, {name}")
+    st.subheader(f"Services: children being helped at the end of {month_label(end)}, {name}")
     ends = [(end, end)] + ([(before, before)] if before else [])
     open_cells = release_cache.cells(role, "service_open_cases", place, ends)
     now, then = _value(open_cells, period_start=end), None
