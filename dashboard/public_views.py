@@ -23,6 +23,7 @@ from dashboard.release_charts import (
     release_table,
 )
 from dashboard.services_charts import SERVICE_COLOURS
+from domain.chart_text import ranked_summary
 from domain.formatting import format_change, format_count
 from domain.mapdata import map_table
 from domain.months import month_label
@@ -279,8 +280,12 @@ def map_view(role: RoleScope) -> None:
                          "features": [f for f in layer["features"] if f["id"] not in codes]},
         hidden_hatch=cache.hatch("ward", hidden, "2004") if hidden else None,
     )  # fmt: skip
+    summary = ranked_summary(
+        title, list(zip(table["name"].to_list(), table["value"].to_list(), strict=True)), spec.unit
+    )
     map_column, table_column = st.columns([3, 2])
-    map_column.plotly_chart(figure, theme=None, key="map-public-chart")
+    with map_column:
+        ui.chart(figure, "map-public", summary)
     with table_column:
         st.markdown(f"**Ranked: {spec.label.lower()}, {period.label()}**")
         st.dataframe(
