@@ -18,9 +18,11 @@ from sqlalchemy.sql import ColumnElement
 from data_access.aggregate_tables import (
     MissingPresence,
     MissingWindow,
+    RepeatMissingMonth,
     RiskPresence,
     smallest_table,
 )
+from data_access.aggregates import REPEAT_MIN_EPISODES
 from data_access.sql import Scope, read_frame
 
 GEOGRAPHIC = {"ward_code", "postcode_district", "area_code"}
@@ -155,7 +157,10 @@ def missing(connection: Connection, scope: Scope, by: Sequence[str]) -> pl.DataF
 
 def repeat_missing(connection: Connection, scope: Scope, min_episodes: int) -> pl.DataFrame:
     """Per month (``month``, ``repeat_children``): children with ``min_episodes``+ episodes in
-    the trailing window, counting only episodes in the scope's area."""
+    the trailing window, counting only episodes in the scope's area. At the kept threshold this
+    reads the per-place counts (a few rows a month); above it, the window table."""
+    if min_episodes == REPEAT_MIN_EPISODES:
+        return _repeat_counts(connection, scope)
     w = MissingWindow.__table__
     per_child = (
         select(w.c.month, w.c.child_id)
@@ -168,5 +173,25 @@ def repeat_missing(connection: Connection, scope: Scope, min_episodes: int) -> p
         select(per_child.c.month, func.count().label("repeat_children"))
         .group_by(per_child.c.month)
         .order_by(per_child.c.month)
+    )
+    return read_frame(connection, statement, {"month": pl.String, "repeat_children": pl.Int64})
+
+
+def _repeat_counts(connection: Connection, scope: Scope) -> pl.DataFrame:
+    r = RepeatMissingMonth.__table__
+    first, last = _labels(scope)
+    clauses = [r.c.vintage == scope.vintage, r.c.month.between(first, last)]
+    if scope.ward_code:
+        clauses += [r.c.place_level == "ward", r.c.place_code == scope.ward_code]
+        if scope.area_code:
+            clauses.append(r.c.area_code == scope.area_code)
+    elif scope.area_code:
+        clauses += [r.c.place_level == "area", r.c.place_code == scope.area_code]
+    else:
+        clauses.append(r.c.place_level == "district")
+    statement = (
+        select(r.c.month, r.c.repeat_children.label("repeat_children"))
+        .where(*clauses)
+        .order_by(r.c.month)
     )
     return read_frame(connection, statement, {"month": pl.String, "repeat_children": pl.Int64})

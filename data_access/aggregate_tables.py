@@ -14,8 +14,9 @@ counted distinctly from there. Both parts together are exact, to the child.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
-from sqlalchemy import Boolean, Column, Index, Integer, String, Table
+from sqlalchemy import Boolean, Column, DateTime, Index, Integer, String, Table
 from sqlalchemy.orm import Mapped, mapped_column
 
 from data_access.models import Base
@@ -78,6 +79,9 @@ class MissingPresence(Base):
     area_code: Mapped[str] = mapped_column(String(16))
     episodes: Mapped[int] = mapped_column(Integer)
     shared: Mapped[bool] = mapped_column(Boolean)
+    # The earliest episode start in the group, so "the ward of a child's first episode in a
+    # period" (the public release's missing-children atoms) needs no event read.
+    first_started_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
     __table_args__ = (
         Index("ix_agg_missing_child_month_vintage", "vintage", "month"),
         Index("ix_agg_missing_child_month_shared", "vintage", "shared", "month"),
@@ -96,6 +100,21 @@ class MissingWindow(Base):
     postcode_district: Mapped[str] = mapped_column(String(4), primary_key=True)
     area_code: Mapped[str] = mapped_column(String(16))
     episodes: Mapped[int] = mapped_column(Integer)
+
+
+class RepeatMissingMonth(Base):
+    """Children with ``REPEAT_MIN_EPISODES``+ episodes in the trailing window to each month end,
+    counted per place: the district (``place_level`` "district", code ""), each Area Committee
+    area and each ward (with its area in ``area_code``). A child counts in a place when the
+    episodes in that place alone reach the threshold, as the Trends page asks."""
+
+    __tablename__ = "agg_repeat_missing_month"
+    vintage: Mapped[str] = mapped_column(String(16), primary_key=True)
+    month: Mapped[str] = mapped_column(String(7), primary_key=True)
+    place_level: Mapped[str] = mapped_column(String(8), primary_key=True)
+    place_code: Mapped[str] = mapped_column(String(16), primary_key=True)
+    area_code: Mapped[str] = mapped_column(String(16))
+    repeat_children: Mapped[int] = mapped_column(Integer)
 
 
 # ---------------------------------------------------------------- count tables and roll-ups
@@ -193,5 +212,6 @@ AGGREGATE_TABLES = (
     CohortTypeMonth.__table__,
     MissingPresence.__table__,
     MissingWindow.__table__,
+    RepeatMissingMonth.__table__,
     *(t.table for tables in COUNT_TABLES.values() for t in tables),
 )

@@ -45,6 +45,7 @@ from data_access.aggregate_tables import (
     CohortTypeMonth,
     MissingPresence,
     MissingWindow,
+    RepeatMissingMonth,
     RiskPresence,
 )
 from data_access.aggregates_risk import rebuild_risk
@@ -201,7 +202,7 @@ def _place_columns() -> list:
 MEASURES = {
     "cohort": (RiskPresence.__table__, CohortTypeMonth.__table__),
     "referrals": (),
-    "missing": (MissingPresence.__table__, MissingWindow.__table__),
+    "missing": (MissingPresence.__table__, MissingWindow.__table__, RepeatMissingMonth.__table__),
 }
 KIND_MEASURES = {
     "referrals": "referrals",
@@ -264,8 +265,8 @@ def _rebuild_missing(connection: Connection, months: list[date], labels: list[st
     _insert(
         connection, p,
         ["month", "vintage", "child_id", "ward_code", "postcode_district", "placement_type",
-         "area_code", "episodes", "shared"],
-        select(*keys, func.count(), literal(False))
+         "area_code", "episodes", "shared", "first_started_at"],
+        select(*keys, func.count(), literal(False), func.min(ep.started_at))
         .select_from(ep).join(lookup, on_lookup).join(ward, on_ward)
         .where(ep.started_at >= first, ep.started_at < after, month.in_(labels))
         .group_by(*keys),
@@ -312,6 +313,31 @@ def _rebuild_missing(connection: Connection, months: list[date], labels: list[st
         select(*[c for c in per_place.c if c.name != "in_window"])
         .where(per_place.c.in_window >= REPEAT_MIN_EPISODES),
     )  # fmt: skip
+    _rebuild_repeat_counts(connection, labels)
+
+
+def _rebuild_repeat_counts(connection: Connection, labels: list[str]) -> None:
+    """Repeat-missing children per month for the district, each area and each ward, from the
+    window table (a child counts in a place when its episodes there reach the threshold)."""
+    w = MissingWindow
+    names = ["vintage", "month", "place_level", "place_code", "area_code", "repeat_children"]
+    levels = (("district", []), ("area", [w.area_code]), ("ward", [w.ward_code, w.area_code]))
+    for level, places in levels:
+        per_child = (
+            select(w.vintage, w.month, *places, w.child_id)
+            .where(w.month.in_(labels))
+            .group_by(w.vintage, w.month, *places, w.child_id)
+            .having(func.sum(w.episodes) >= REPEAT_MIN_EPISODES)
+            .subquery()
+        )
+        c = per_child.c
+        code = c[places[0].key] if places else literal("", String)
+        area = c.area_code if places else literal("", String)
+        _insert(
+            connection, RepeatMissingMonth, names,
+            select(c.vintage, c.month, literal(level, String), code, area, func.count())
+            .group_by(c.vintage, c.month, *(c[p.key] for p in places)),
+        )  # fmt: skip
 
 
 # ---------------------------------------------------------------- which months an import touches

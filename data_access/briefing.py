@@ -5,6 +5,8 @@ so the slides, the narrative and the PDF pack can never show more than the publi
 
 from __future__ import annotations
 
+from functools import partial
+
 import polars as pl
 from sqlalchemy import Connection
 
@@ -43,13 +45,14 @@ def briefing_figures(connection: Connection, role: RoleScope, area_code: str) ->
     """Everything a briefing pack or slide shows, as cells of the current public release."""
     _authorise(role, area_code)
     header = current_release(connection)
+    cells_of = partial(public_cells, release_id=header.id)  # one release for the whole pack
     month = header.release_month
     period = BriefingPeriod(month)
     area, district = ("area", area_code), ("district", DISTRICT_CODE)
     previous, current = ((p.start, p.end) for p in years(month))
     headlines = []
     for key in FLOW_MEASURES:
-        cells = public_cells(connection, role, key, [area, district], [previous, current])
+        cells = cells_of(connection, role, key, [area, district], [previous, current])
         headline = Headline(key, MEASURES[key].label)
         for name, (start, _end) in (("previous", previous), ("current", current)):
             headline.area[name] = _value(cells, geography_code=area_code, period_start=start)
@@ -59,23 +62,23 @@ def briefing_figures(connection: Connection, role: RoleScope, area_code: str) ->
         headlines.append(headline)
     ends = [(p.start, p.end) for p in month_ends(month)]
     cohort_now, cohort_before = (month, month), (period.previous_end, period.previous_end)
-    totals = public_cells(connection, role, "children_at_risk", [area, district],
+    totals = cells_of(connection, role, "children_at_risk", [area, district],
                           [cohort_before, cohort_now])  # fmt: skip
     cohort = Headline("children_at_risk", MEASURES["children_at_risk"].label)
     for name, (start, _end) in (("previous", cohort_before), ("current", cohort_now)):
         cohort.area[name] = _value(totals, geography_code=area_code, period_start=start)
         cohort.district[name] = _value(totals, geography_code=DISTRICT_CODE, period_start=start)
-    by_level_cells = public_cells(connection, role, "children_at_risk", [area], ends, "risk_level")
+    by_level_cells = cells_of(connection, role, "children_at_risk", [area], ends, "risk_level")
     by_level = {
         level: _value(by_level_cells, category=level, period_start=month) for level in RISK_LEVELS
     }
-    cohort_totals = public_cells(connection, role, "children_at_risk", [area], ends)
+    cohort_totals = cells_of(connection, role, "children_at_risk", [area], ends)
     wards = queries.wards(connection, "2004").filter(pl.col("area_code") == area_code)
-    ward_cells = public_cells(
+    ward_cells = cells_of(
         connection, role, "referrals", [("ward", w) for w in wards["code"]], [current]
     )
     quarters = [(q.start, q.end) for q in financial_quarters(month)]
-    services = services_table(connection, role, area, district, (month, month), current)
+    services = services_table(connection, role, area, district, (month, month), current, header.id)
     area_name = (
         queries.area_committees(connection).filter(pl.col("code") == area_code)["name"].item()
     )
@@ -92,8 +95,8 @@ def briefing_figures(connection: Connection, role: RoleScope, area_code: str) ->
             "value",
             pl.col("value").is_null().alias("suppressed"),
         ),  # fmt: skip
-        referral_trend=series(public_cells(connection, role, "referrals", [area], quarters)),
-        missing_trend=series(public_cells(connection, role, "missing_episodes", [area], quarters)),
+        referral_trend=series(cells_of(connection, role, "referrals", [area], quarters)),
+        missing_trend=series(cells_of(connection, role, "missing_episodes", [area], quarters)),
         cohort_trend=series(pl.concat([by_level_cells, cohort_totals])).with_columns(
             pl.col("category").replace(ALL, "Total")
         ),
@@ -109,6 +112,7 @@ def services_table(
     district: tuple[str, str],
     month_end: tuple,
     year: tuple,
+    release_id: int | None = None,
 ) -> pl.DataFrame:
     """The services slide's table from release cells: children in each service at the release
     month end and cases taken on in its 12 months, for the area and the district. Columns
@@ -117,8 +121,8 @@ def services_table(
     for measure, key, span in (("open_cases", "service_open_cases", month_end),
                                ("new_cases", "service_new_cases", year)):  # fmt: skip
         cells = pl.concat([
-            public_cells(connection, role, key, [area, district], [span], "service"),
-            public_cells(connection, role, key, [area, district], [span]),
+            public_cells(connection, role, key, [area, district], [span], "service", release_id),
+            public_cells(connection, role, key, [area, district], [span], release_id=release_id),
         ])  # fmt: skip
         parts.append(cells.select(
             pl.lit(measure).alias("measure"),

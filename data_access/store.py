@@ -8,7 +8,6 @@ from data_access import models as m
 from data_access import store_version
 from data_access.demo import load_demo
 from data_access.engine import make_engine, migrate
-from data_access.release.build import build_release
 
 
 def ensure_store(engine: Engine) -> bool:
@@ -22,6 +21,8 @@ def ensure_store(engine: Engine) -> bool:
         has_data = connection.execute(select(m.DatasetInfo.key).limit(1)).first() is not None
     if has_data:
         return False
+    from data_access.release.build import build_release  # the LP solver: only when building
+
     with engine.begin() as connection:
         load_demo(connection)
         build_release(connection)
@@ -31,6 +32,8 @@ def ensure_store(engine: Engine) -> bool:
 def rebuild_demo(engine: Engine | None = None, scale: float = 1.0) -> dict[str, int]:
     """Drop whatever is in the store and load the demo data set, in one transaction
     (``scale`` multiplies children and events; see ``load_demo``)."""
+    from data_access.release.build import build_release
+
     engine = engine or make_engine()
     migrate(engine)
     with engine.begin() as connection:

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 import polars as pl
-from scipy.stats import poisson
+from scipy.special import pdtr
 
 from domain.hotspots import FLAG_LABELS as HOTSPOT_FLAGS
 from domain.hotspots import flag_areas, funnel_curve
@@ -259,7 +259,7 @@ def _discrete_low(flag: str, count: int, expected: float) -> str:
     Low needs P(X <= count) under the level's tail (2.5% for 95%, 0.1% for 99.8%)."""
     if flag not in ("low_95", "low_998"):
         return flag
-    p = float(poisson.cdf(count, expected))
+    p = float(pdtr(count, expected))  # P(X <= count), X ~ Poisson(expected)
     if p < 0.001:
         return "low_998"
     return "low_95" if p < 0.025 else "within"

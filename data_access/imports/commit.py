@@ -14,7 +14,6 @@ from data_access.imports.commit_measures import MEASURE_LOADERS
 from data_access.imports.personal import pseudonymise
 from data_access.imports.report import CommitResult, ImportRefused, Report
 from data_access.reference import ensure_reference, postcode_record
-from data_access.release.build import refresh_release
 
 
 def commit(engine: Engine, report: Report, user_email: str, valid_rows_only: bool = False,
@@ -43,6 +42,9 @@ def commit(engine: Engine, report: Report, user_email: str, valid_rows_only: boo
     except SQLAlchemyError as error:
         raise ImportRefused(f"The store refused {error.__dict__.get('_row_note', 'a row')} "
                             f"({type(error.orig or error).__name__}). Nothing was imported.") from None  # fmt: skip
+    # Imported here: an app server loads the LP solver (~65 MB) only when data arrive.
+    from data_access.release.build import refresh_release
+
     refresh_release(engine)  # the public tier reads only the release: rebuild it on new data
     return result
 

@@ -1,4 +1,4 @@
-"""The atoms of the public release, one function per measure, built from the store's queries.
+"""The atoms of the public release, one function per measure, read from the monthly aggregates.
 
 An atom is the finest count the release is made of: (measure, period start, period end, ward,
 category). For measures that add up over months the period is one month; for the others each
@@ -12,12 +12,11 @@ from collections.abc import Callable, Iterable
 from datetime import date
 
 import polars as pl
-from sqlalchemy import Connection, and_, select
+from sqlalchemy import Connection, select
 
-from data_access import models as m
 from data_access import queries, services
+from data_access.aggregate_tables import MissingPresence
 from data_access.sql import Scope, read_frame
-from domain.months import add_months
 from domain.release_space import ALL, AtomKey, Period
 from domain.vocab import PLACEMENT_TYPES
 
@@ -60,22 +59,20 @@ def missing_episode_atoms(connection: Connection, periods: Iterable[Period]) -> 
     }
 
 
-def _episodes(connection: Connection, start: date, end: date) -> pl.DataFrame:
-    scope = Scope(start, end, vintage=VINTAGE)
-    ep, lookup = m.MissingEpisode, m.AreaLookup
-    statement = (
-        select(ep.child_id, ep.started_at, lookup.ward_code)
-        .join(
-            lookup,
-            and_(
-                lookup.postcode_sector == ep.postcode_sector,
-                lookup.lsoa_code == ep.lsoa_code,
-                lookup.vintage == VINTAGE,
-            ),
-        )
-        .where(ep.started_at >= scope.start_dt, ep.started_at < scope.end_dt)
+def _first_episodes(connection: Connection, start: date, end: date) -> pl.DataFrame:
+    """Each child's missing months and wards in the span, with the earliest episode start in
+    each, from the child × month presence table (no event is read)."""
+    p = MissingPresence.__table__
+    statement = select(p.c.child_id, p.c.month, p.c.ward_code, p.c.first_started_at).where(
+        p.c.vintage == VINTAGE,
+        p.c.month.between(start.strftime("%Y-%m"), end.strftime("%Y-%m")),
     )
-    schema = {"child_id": pl.Int64, "started_at": pl.Datetime, "ward_code": pl.String}
+    schema = {
+        "child_id": pl.Int64,
+        "month": pl.String,
+        "ward_code": pl.String,
+        "first_started_at": pl.Datetime,
+    }
     return read_frame(connection, statement, schema)
 
 
@@ -84,15 +81,13 @@ def missing_children_atoms(connection: Connection, periods: Iterable[Period]) ->
     episode in the period (so wards add up to areas and the district exactly)."""
     periods = list(periods)
     start, end = _span(periods)
-    episodes = _episodes(connection, start, end)
+    presence = _first_episodes(connection, start, end)
     atoms: Atoms = {}
     for period in periods:
-        lo = pl.datetime(period.start.year, period.start.month, 1)
-        after = add_months(period.end, 1)
-        hi = pl.datetime(after.year, after.month, 1)
+        first_label, last_label = period.start.strftime("%Y-%m"), period.end.strftime("%Y-%m")
         first = (
-            episodes.filter((pl.col("started_at") >= lo) & (pl.col("started_at") < hi))
-            .sort("started_at", "ward_code")
+            presence.filter(pl.col("month").is_between(pl.lit(first_label), pl.lit(last_label)))
+            .sort("first_started_at", "ward_code")
             .group_by("child_id")
             .first()
             .group_by("ward_code")

@@ -255,3 +255,39 @@ def complete_months(frame: pl.DataFrame, scope: Scope, fill: dict[str, int]) -> 
     labels = [mth.strftime("%Y-%m") for mth in months_between(scope.start, scope.end)]
     full = pl.DataFrame({"month": labels}).join(frame, on="month", how="left")
     return full.with_columns([pl.col(c).fill_null(v) for c, v in fill.items()]).sort("month")
+
+
+def missing_children_atoms(connection: Connection, periods: Sequence) -> dict:
+    """The public release's missing-children atoms read from the events (the old path): each
+    child once per period, in the ward of its first episode in it."""
+    from domain.months import add_months
+    from domain.release_space import ALL
+
+    start = min(p.start for p in periods)
+    end = max(p.end for p in periods)
+    scope = Scope(start, end)
+    ep, lookup = m.MissingEpisode, m.AreaLookup
+    statement = (
+        select(ep.child_id, ep.started_at, lookup.ward_code)
+        .join(lookup, and_(lookup.postcode_sector == ep.postcode_sector,
+                           lookup.lsoa_code == ep.lsoa_code, lookup.vintage == "2004"))
+        .where(ep.started_at >= scope.start_dt, ep.started_at < scope.end_dt)
+    )  # fmt: skip
+    schema = {"child_id": pl.Int64, "started_at": pl.Datetime, "ward_code": pl.String}
+    episodes = read_frame(connection, statement, schema)
+    atoms = {}
+    for period in periods:
+        lo = pl.datetime(period.start.year, period.start.month, 1)
+        after = add_months(period.end, 1)
+        hi = pl.datetime(after.year, after.month, 1)
+        first = (
+            episodes.filter((pl.col("started_at") >= lo) & (pl.col("started_at") < hi))
+            .sort("started_at", "ward_code")
+            .group_by("child_id")
+            .first()
+            .group_by("ward_code")
+            .len()
+        )
+        for ward, n in first.iter_rows():
+            atoms[("missing_children", period.start, period.end, ward, ALL)] = int(n)
+    return atoms

@@ -42,6 +42,7 @@ def test_rising_test_is_an_exact_one_sided_binomial():
     assert is_rising(10, 12)
     assert not is_rising(3, 12)  # exactly the expected share: not rising
     assert rising_p_value(0, 0) == 1.0 and not is_rising(0, 0)
+    assert rising_p_value(0, 5) == 1.0  # P(X >= 0) whatever the counts
 
 
 def test_flags_on_a_fixture_with_a_known_answer():

@@ -216,10 +216,8 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("key"),
     )
     # ### end Alembic commands ###
-    # A store that already holds events gets its aggregates at once, or its pages would be empty.
-    from data_access.aggregates import refresh
-
-    refresh(op.get_bind())
+    # A store that already holds events gets its aggregates filled by 0011, the last migration
+    # that changes their tables (refresh writes every aggregate table as the models now stand).
 
 
 def downgrade() -> None:
