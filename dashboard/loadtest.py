@@ -146,6 +146,7 @@ def _wait_healthy(server: Server, timeout: float = 90) -> None:
 @dataclass
 class Results:
     reruns: list[float] = field(default_factory=list)
+    steps: list[tuple[float, str]] = field(default_factory=list)  # (seconds, what), for the slowest
     errors: list[str] = field(default_factory=list)
     pages_visited: int = 0
     filters_changed: int = 0
@@ -156,10 +157,21 @@ async def _until_done(page, started: float, outcome: str, arg: str,  # noqa: ANN
                       timeout: int = STEP_TIMEOUT_MS) -> float:  # fmt: skip
     """Wait until the action's visible outcome (``outcome``, a JavaScript test of ``arg``) is on
     the page and Streamlit's run has finished; seconds since ``started``. Waiting for the outcome
-    first means a rerun that is slow to start on a busy machine is still timed to its end."""
-    await page.wait_for_function(outcome, arg=arg, timeout=timeout, polling=20)
-    await page.wait_for_function(f"() => {SCRIPT_STATE} === 'notRunning'", timeout=STEP_TIMEOUT_MS,
-                                 polling=20)  # fmt: skip
+    first means a rerun that is slow to start on a busy machine is still timed to its end. A
+    timeout says which of the two never came, and what state the page was in."""
+    try:
+        await page.wait_for_function(outcome, arg=arg, timeout=timeout, polling=20)
+    except Exception as error:  # noqa: BLE001 - Playwright's TimeoutError, explained
+        state = await page.evaluate(SCRIPT_STATE)
+        raise TimeoutError(f"{arg!r} not shown within {timeout / 1000:.0f} s "
+                           f"(script state {state})") from error  # fmt: skip
+    try:
+        await page.wait_for_function(f"() => {SCRIPT_STATE} === 'notRunning'",
+                                     timeout=STEP_TIMEOUT_MS, polling=20)  # fmt: skip
+    except Exception as error:  # noqa: BLE001
+        state = await page.evaluate(SCRIPT_STATE)
+        raise TimeoutError(f"{arg!r} shown but the run not finished within "
+                           f"{STEP_TIMEOUT_MS / 1000:.0f} s (script state {state})") from error  # fmt: skip
     return time.perf_counter() - started
 
 
@@ -182,7 +194,7 @@ async def _choose(page, label: str, option: str, results: Results) -> None:  # n
     for attempt in range(3):
         await box.first.click()
         try:
-            await page.get_by_role("option", name=option, exact=True).click(timeout=20_000)
+            await page.get_by_role("option", name=option, exact=True).click(timeout=5_000)
             return
         except Exception:  # noqa: BLE001 - Playwright's TimeoutError
             if attempt == 2:
@@ -206,6 +218,11 @@ FILTER_CHANGES = (  # (filter, how to change it, what the Map then shows)
 )
 
 
+def _timed(results: Results, what: str, seconds: float) -> None:
+    results.reruns.append(seconds)
+    results.steps.append((seconds, what))
+
+
 async def _session(browser, url: str, role: str, results: Results, name: str) -> None:  # noqa: ANN001
     context = await browser.new_context(viewport={"width": 1280, "height": 900})
     context.set_default_timeout(STEP_TIMEOUT_MS)
@@ -214,7 +231,9 @@ async def _session(browser, url: str, role: str, results: Results, name: str) ->
     try:
         started = time.perf_counter()
         await page.goto(url, timeout=STEP_TIMEOUT_MS)
-        results.reruns.append(await _until_done(page, started, HEADING, "Overview"))
+        _timed(
+            results, f"{role}: open the app", await _until_done(page, started, HEADING, "Overview")
+        )
         if role != "Strategic lead":  # the demo's default role
             step = f"choosing the role {role}"
             for attempt in range(3):  # a rerun still in flight can swallow a pick: pick again
@@ -222,9 +241,8 @@ async def _session(browser, url: str, role: str, results: Results, name: str) ->
                 await _choose(page, "View as", role, results)
                 try:
                     last_page = ROLE_PAGES[role][-1]
-                    results.reruns.append(
-                        await _until_done(page, started, NAV_HAS, last_page, 45_000)
-                    )
+                    _timed(results, f"{role}: choose the role",
+                           await _until_done(page, started, NAV_HAS, last_page, 45_000))  # fmt: skip
                     break
                 except Exception:  # noqa: BLE001 - Playwright's TimeoutError
                     if attempt == 2:
@@ -236,9 +254,8 @@ async def _session(browser, url: str, role: str, results: Results, name: str) ->
                 link = page.locator("[data-testid='stSidebarNav'] a").filter(has_text=title).first
                 started = time.perf_counter()
                 await link.click()
-                results.reruns.append(
-                    await _until_done(page, started, HEADING, title.split(" (")[0])
-                )
+                _timed(results, f"{role}: open {title}",
+                       await _until_done(page, started, HEADING, title.split(" (")[0]))  # fmt: skip
             results.pages_visited += 1
             await _check(page, results, f"{name} {title}")
             if title == "Map":
@@ -246,7 +263,8 @@ async def _session(browser, url: str, role: str, results: Results, name: str) ->
                     step = f"changing {label} on the Map"
                     started = time.perf_counter()
                     await change(page, results)
-                    results.reruns.append(await _until_done(page, started, TEXT_HAS, shows))
+                    _timed(results, f"{role}: Map, change {label}",
+                           await _until_done(page, started, TEXT_HAS, shows))  # fmt: skip
                     results.filters_changed += 1
                     await _check(page, results, f"{name} Map {label}")
     except Exception as error:  # noqa: BLE001 - every failure is counted and reported
@@ -293,6 +311,7 @@ class Report:
     filters_changed: int
     retries: int
     load_average: tuple[float, float]
+    slowest: list[tuple[float, str]] = field(default_factory=list)
 
     def lines(self) -> list[str]:
         return [
@@ -302,6 +321,7 @@ class Report:
             f"machine load average (1 min) at start and end: {self.load_average[0]:.1f}, "
             f"{self.load_average[1]:.1f} on {os.cpu_count()} CPUs",
             f"rerun time: p50 {self.p50:.2f} s, p95 {self.p95:.2f} s",
+            "slowest steps: " + "; ".join(f"{what} {sec:.1f} s" for sec, what in self.slowest),
             f"errors: {len(self.errors)}",
             *(f"  {error}" for error in self.errors[:20]),
             "peak memory per server: "
@@ -324,7 +344,7 @@ def run_load(database_url: str, sessions: int, servers: int = 2) -> Report:
     return Report(sessions, servers, len(results.reruns), statistics.median(reruns),
                   percentile(reruns, 0.95), results.errors, peaks, seconds,
                   results.pages_visited, results.filters_changed, results.retries,
-                  (load_before, os.getloadavg()[0]))  # fmt: skip
+                  (load_before, os.getloadavg()[0]), sorted(results.steps, reverse=True)[:5])  # fmt: skip
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -25,6 +25,7 @@ from dashboard.release_charts import (
 from dashboard.services_charts import SERVICE_COLOURS
 from domain.chart_text import ranked_summary
 from domain.formatting import format_change, format_count
+from domain.frames import mapped
 from domain.mapdata import map_table
 from domain.months import month_label
 from domain.release_space import (
@@ -292,8 +293,7 @@ def map_view(role: RoleScope) -> None:
             table.select(
                 pl.col("rank").cast(pl.String).fill_null("").alias("Rank"),
                 pl.col("name").alias("Ward"),
-                pl.col("value").map_elements(format_count, return_dtype=pl.String)
-                .fill_null("c").alias(spec.unit.capitalize()),
+                mapped(table["value"], format_count).fill_null("c").alias(spec.unit.capitalize()),
             ),
             hide_index=True,
         )  # fmt: skip

@@ -11,6 +11,7 @@ import polars as pl
 
 from dashboard import theme
 from dashboard.charts import HIDDEN_FILL, ChartContext, base_layout
+from domain.frames import mapped, mapped_rows
 from domain.months import month_label
 from domain.release_space import quarter_label
 
@@ -121,14 +122,11 @@ def release_stacked(
 def release_table(frame: pl.DataFrame, labels: Mapping[str, str] | None = None) -> pl.DataFrame:
     """Cells as people read them: one row per period, a column per category (and Total),
     "c" where hidden."""
-    data = frame.sort("period_start").with_columns(
-        pl.struct("period_start", "period_end").map_elements(
-            lambda p: period_label(p["period_start"], p["period_end"]), return_dtype=pl.String
-        ).alias("Period"),
-        pl.when(pl.col("value").is_null()).then(pl.lit("c"))
-        .otherwise(pl.col("value").map_elements(lambda v: f"{v:,}", return_dtype=pl.String))
-        .alias("shown"),
-    )  # fmt: skip
+    data = frame.sort("period_start")
+    data = data.with_columns(
+        mapped_rows(data, ["period_start", "period_end"], period_label, "Period"),
+        mapped(data["value"], lambda v: f"{v:,}").fill_null("c").alias("shown"),
+    )
     if "category" not in data.columns or labels is None:
         return data.select("Period", pl.col("shown").alias("Value"))
     wide = data.pivot(on="category", index="Period", values="shown", maintain_order=True)

@@ -10,15 +10,13 @@ import polars as pl
 from dashboard.services_charts import shares
 from domain.disclosure import SUPPRESSED_MARK, TOTAL
 from domain.formatting import format_count
+from domain.frames import thousands
 from domain.services import AGE_BAND_LABELS, COVERAGE_FLAGS, GENDER_GROUPS, SERVICE_WHAT, SERVICES
 
 
 def _count_text(value: pl.Expr, hidden: pl.Expr) -> pl.Expr:
-    return (
-        pl.when(hidden)
-        .then(pl.lit(SUPPRESSED_MARK))
-        .otherwise(value.cast(pl.Int64).map_elements(lambda v: f"{v:,}", return_dtype=pl.String))
-    )
+    """Counts with thousands separators (native: no Python callback inside Polars), or "c"."""
+    return pl.when(hidden).then(pl.lit(SUPPRESSED_MARK)).otherwise(thousands(value))
 
 
 def profile_table(
@@ -64,9 +62,8 @@ def coverage_table(flagged: pl.DataFrame, hidden: pl.DataFrame) -> pl.DataFrame:
     hidden count show "c" and no ratio, gap or verdict."""
     shown = flagged.select(
         pl.col("name").alias("Area"), pl.col("code").alias("Code"),
-        pl.col("at_risk").map_elements(lambda v: f"{v:,}", return_dtype=pl.String).alias("At risk"),
-        pl.col("in_service").map_elements(lambda v: f"{v:,}", return_dtype=pl.String)
-        .alias("In a service"),
+        thousands(pl.col("at_risk")).alias("At risk"),
+        thousands(pl.col("in_service")).alias("In a service"),
         pl.col("ratio").round(0).cast(pl.Int64).cast(pl.String).alias("In a service per 100 at risk"),
         pl.col("gap").cast(pl.String).alias("Gap (at risk less in a service)"),
         pl.col("flag").replace_strict(COVERAGE_FLAGS, default="").alias("Against the district"),

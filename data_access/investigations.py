@@ -17,6 +17,7 @@ from data_access.access import authorise_aggregate, authorise_cases
 from data_access.measure_sql import dated_counts
 from data_access.sql import Scope, read_frame
 from domain.disclosure import suppress
+from domain.frames import mapped, mapped_rows
 from domain.measures import (
     DISRUPTION_TYPES,
     INVESTIGATION_STAGES,
@@ -59,13 +60,9 @@ def _updates(connection: Connection) -> pl.DataFrame:
 def _at_month_ends(connection: Connection, scope: Scope) -> pl.DataFrame:
     rows = stage_at_month_ends(_updates(connection), months_between(scope.start, scope.end))
     return rows.with_columns(
-        pl.struct("stage", "cps_lawyer_allocated", "victim_disclosure")
-        .map_elements(
-            lambda r: pipeline_stage(r["stage"], r["cps_lawyer_allocated"], r["victim_disclosure"]),
-            return_dtype=pl.String,
-        )
-        .alias("pipeline")
-    )
+        mapped_rows(rows, ["stage", "cps_lawyer_allocated", "victim_disclosure"], pipeline_stage,
+                    "pipeline")
+    )  # fmt: skip
 
 
 def stage_counts(connection: Connection, scope: Scope) -> pl.DataFrame:
@@ -116,7 +113,7 @@ def pipeline_table(connection: Connection, role: RoleScope, scope: Scope) -> pl.
     table = grid.join(counts, on=["month", "stage"], how="left").with_columns(
         pl.col("investigations").fill_null(0)
     )
-    hidden = pl.col("investigations").map_elements(role.policy.hides, return_dtype=pl.Boolean)
+    hidden = mapped(table["investigations"], role.policy.hides, pl.Boolean)
     return table.with_columns(hidden.alias("suppressed")).with_columns(
         pl.when(pl.col("suppressed"))
         .then(None)
@@ -175,7 +172,7 @@ def disruption_table(
     label = quarter_of if period == "quarter" else (lambda m: financial_year(parse_month(m)))
     periods = sorted({label(m) for m in month_labels(scope.start, scope.end)})
     counts = (
-        monthly.with_columns(pl.col("month").map_elements(label, return_dtype=pl.String).alias("period"))
+        monthly.with_columns(mapped(monthly["month"], label).alias("period"))
         .group_by("period", "activity_type")
         .agg(pl.col("value").sum().alias("activities"))
     )  # fmt: skip

@@ -17,6 +17,7 @@ from data_access import models as m
 from data_access.access import authorise_aggregate
 from data_access.sql import Scope, in_scope, read_frame, year_month
 from domain.disclosure import TOTAL, suppress
+from domain.frames import mapped
 from domain.measures import month_labels
 from domain.roles import RoleScope
 
@@ -92,7 +93,7 @@ def protected_series(
     """
     authorise_aggregate(connection, role, scope)
     full = series.select("month", "value")
-    hidden = pl.col("value").map_elements(role.policy.hides, return_dtype=pl.Boolean)
+    hidden = mapped(full["value"], role.policy.hides, pl.Boolean)
     return full.with_columns(hidden.fill_null(False).alias("suppressed")).with_columns(
         pl.when(pl.col("suppressed")).then(None).otherwise(pl.col("value")).alias("value")
     )
@@ -122,12 +123,10 @@ def protected_by_ward(
     known = monthly.filter(pl.col("ward_code").is_in(list(ward_codes)))
     forced: list[tuple[str, ...]] = []
     if role.policy.suppress and flow:
-        small = known.filter(
-            pl.col("value").map_elements(role.policy.hides, return_dtype=pl.Boolean)
-        )
+        small = known.filter(mapped(known["value"], role.policy.hides, pl.Boolean).fill_null(False))
         forced = [(code,) for code in small["ward_code"].unique().to_list()]
         area = known.group_by("month").agg(pl.col("value").sum())
-        if area["value"].map_elements(role.policy.hides, return_dtype=pl.Boolean).any():
+        if mapped(area["value"], role.policy.hides, pl.Boolean).any():
             forced.append((TOTAL,))
     totals = known.group_by("ward_code").agg(pl.col("value").sum())
     return suppress(totals, ["ward_code"], "value", role.policy, {"ward_code": list(ward_codes)},

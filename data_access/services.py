@@ -21,6 +21,7 @@ from data_access import queries
 from data_access.access import authorise_aggregate
 from data_access.sql import Scope, in_scope, month_table, read_frame
 from domain.disclosure import TOTAL, suppress
+from domain.frames import mapped
 from domain.months import month_end, months_between
 from domain.roles import RoleScope
 from domain.services import (
@@ -214,9 +215,9 @@ def profile_tables(
     both = pl.concat([cases.with_columns(population=pl.lit("service")),
                       cohort.with_columns(population=pl.lit("at_risk"))])  # fmt: skip
     both = both.with_columns(
-        pl.col("age").map_elements(lambda a: age_band(a, role.policy.suppress),
-                                   return_dtype=pl.String, skip_nulls=False).alias("age_band"),
-        pl.col("gender").map_elements(_gender_group, return_dtype=pl.String).alias("gender"),
+        mapped(both["age"], lambda a: age_band(a, role.policy.suppress),
+               skip_nulls=False).alias("age_band"),
+        mapped(both["gender"], _gender_group).alias("gender"),
     )  # fmt: skip
     policy = role.policy
     bands = PUBLIC_BANDS if policy.suppress else FINE_BANDS

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import polars as pl
 
+from domain.frames import mapped
+
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -19,7 +21,5 @@ def neutralise(text: str) -> str:
 def to_safe_csv(frame: pl.DataFrame) -> bytes:
     """UTF-8 CSV (with BOM so Excel reads accents right) with every text cell neutralised."""
     text_columns = [name for name, dtype in frame.schema.items() if dtype == pl.String]
-    safe = frame.with_columns(
-        [pl.col(name).map_elements(neutralise, return_dtype=pl.String) for name in text_columns]
-    )
+    safe = frame.with_columns([mapped(frame[name], neutralise) for name in text_columns])
     return "\ufeff".encode() + safe.write_csv().encode("utf-8")

@@ -12,6 +12,7 @@ from datetime import date, timedelta
 
 import polars as pl
 
+from domain.frames import mapped
 from domain.months import add_months, month_end, parse_month
 
 REPORT_DATE = date(2020, 9, 30)  # the Area Committee report's "as at" date
@@ -96,9 +97,7 @@ def period_totals(
     """
     label = academic_year if period == "academic" else financial_year
     years = frame.with_columns(
-        pl.col("month")
-        .map_elements(lambda m: label(parse_month(m)), return_dtype=pl.String)
-        .alias("year")
+        mapped(frame["month"], lambda m: label(parse_month(m))).alias("year")
     )
     totals = (
         years.group_by("year")

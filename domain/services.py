@@ -10,6 +10,7 @@ from collections.abc import Mapping
 import polars as pl
 from scipy.special import pdtr
 
+from domain.frames import mapped_rows
 from domain.hotspots import FLAG_LABELS as HOTSPOT_FLAGS
 from domain.hotspots import flag_areas, funnel_curve
 
@@ -231,11 +232,8 @@ def coverage(
         .filter(pl.col("code") != "_rest")
     )
     flagged = flagged.with_columns(
-        pl.struct("flag", "in_service", "expected")
-        .map_elements(lambda r: _discrete_low(r["flag"], r["in_service"], r["expected"]),
-                      return_dtype=pl.String)
-        .alias("flag")
-    )  # fmt: skip
+        mapped_rows(flagged, ["flag", "in_service", "expected"], _discrete_low, "flag")
+    )
     district_ratio = 100 * with_rest["in_service"].sum() / with_rest["at_risk"].sum()
     out = flagged.select(
         "code", "name", "at_risk", "in_service",

@@ -6,6 +6,7 @@ from datetime import date, timedelta
 
 import polars as pl
 
+from domain.frames import mapped
 from domain.months import add_months, month_end, parse_month
 
 ROLLING_MONTHS = 3
@@ -26,11 +27,11 @@ def with_rolling_average(
 
 def with_same_month_last_year(frame: pl.DataFrame, value: str = "value") -> pl.DataFrame:
     """Add ``last_year``: the value 12 months earlier (null when that month is not in the frame)."""
-    earlier = frame.select(
-        pl.col("month")
-        .map_elements(lambda m: add_months(parse_month(m), 12).strftime("%Y-%m"), pl.String)
-        .alias("month"),
-        pl.col(value).alias("last_year"),
+    earlier = pl.DataFrame(
+        [
+            mapped(frame["month"], lambda m: add_months(parse_month(m), 12).strftime("%Y-%m")),
+            frame[value].alias("last_year"),
+        ]
     )
     return frame.join(earlier, on="month", how="left").sort("month")
 
@@ -67,14 +68,9 @@ def blank_incomplete_windows(
     # The window to a month end starts (window_days - 1) days before it, at the month end's next
     # midnight minus window_days: complete once that start is on or after the first data day.
     first_complete = data_from + timedelta(days=window_days - 1)
+    incomplete = mapped(
+        frame["month"], lambda m: month_end(parse_month(m)) < first_complete, pl.Boolean
+    )
     return frame.with_columns(
-        pl.when(
-            pl.col("month").map_elements(
-                lambda m: month_end(parse_month(m)) < first_complete,
-                return_dtype=pl.Boolean,
-            )
-        )
-        .then(None)
-        .otherwise(pl.col(column))
-        .alias(column)
+        pl.when(incomplete).then(None).otherwise(pl.col(column)).alias(column)
     )

@@ -9,6 +9,7 @@ import streamlit as st
 
 from dashboard import cache, ui, url_state
 from data_access.sql import Scope
+from domain.frames import mapped
 from domain.months import add_months, month_label, months_between
 from domain.vocab import EXPLOITATION_TYPES, RISK_LEVELS
 
@@ -41,15 +42,12 @@ as_at = cache.data_as_of() if month == latest else add_months(month, 1) - timede
 table = cases.select(
     pl.col("pseudo_id").alias("Pseudonymous id"),
     pl.col("risk_level").replace_strict(RISK_LEVELS, default="").alias("Risk level"),
-    pl.col("types")
-    .fill_null("")
-    .map_elements(
+    mapped(
+        cases["types"].fill_null(""),
         lambda codes: ", ".join(
             EXPLOITATION_TYPES.get(c, c) for c in sorted(codes.split(",")) if c
         ),
-        return_dtype=pl.String,
-    )
-    .alias("Exploitation types"),
+    ).alias("Exploitation types"),
     pl.col("ward").alias("Ward"),
     pl.col("area").alias("Area"),
     pl.col("assessed_on").alias("Level since"),

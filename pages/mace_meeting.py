@@ -9,6 +9,7 @@ import streamlit as st
 
 from dashboard import cache, live, ui, url_state
 from data_access import mace_writes
+from domain.frames import mapped
 from domain.vocab import (
     AGENCIES,
     EXPLOITATION_TYPES,
@@ -62,9 +63,9 @@ def what_changed(held_on: date) -> None:
     st.subheader(f"New children at significant risk ({view.new_significant.height})")
     marked += marked_table("significant", view.new_significant.select(
         pl.col("pseudo_id").alias("Child (pseudonymous id)"),
-        pl.col("types").map_elements(lambda c: words(c, EXPLOITATION_TYPES), return_dtype=pl.String).alias("Exploitation types"),
+        mapped(view.new_significant["types"], lambda c: words(c, EXPLOITATION_TYPES)).alias("Exploitation types"),
         pl.col("ward").alias("Ward"),
-        pl.col("agencies").map_elements(lambda c: words(c, REFERRING_AGENCIES), return_dtype=pl.String).alias("Agencies involved"),
+        mapped(view.new_significant["agencies"], lambda c: words(c, REFERRING_AGENCIES)).alias("Agencies involved"),
         pl.col("assessed_on").alias("Assessed significant on"),
     ), ["Child (pseudonymous id)", "Assessed significant on"], download="New children at significant risk")  # fmt: skip
 

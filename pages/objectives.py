@@ -11,6 +11,7 @@ from dashboard import cache, charts, theme, ui, url_state
 from dashboard.objective_links import objective_links
 from dashboard.tables import wide_table
 from domain.formatting import format_count
+from domain.frames import mapped
 from domain.objectives import objective_summary, quarter_ends, quarter_label, status_label
 from domain.vocab import RAG_MARKERS, RAG_STATUSES
 
@@ -82,7 +83,7 @@ table = shown.select(
     pl.col("lead_agency").alias("Lead agency"),
     pl.col("due_on").alias("Due"),
     (
-        pl.col("status").map_elements(status_label, return_dtype=pl.String)
+        pl.col("status").replace_strict({s: status_label(s) for s in RAG_STATUSES}, default="")
         + pl.when(pl.col("overdue")).then(pl.lit(", overdue")).otherwise(pl.lit(""))
     ).alias("Status"),
     pl.col("progress_pct").alias("Progress"),
@@ -104,8 +105,9 @@ ui.download_table(
 
 st.header("Status over time")
 quarters = tuple(quarter_ends(date(2021, 4, 1), as_of))
-by_quarter = cache.rag_by_quarter(quarters).with_columns(
-    pl.col("quarter_end").map_elements(quarter_label, return_dtype=pl.String).alias("quarter")
+by_quarter = cache.rag_by_quarter(quarters)
+by_quarter = by_quarter.with_columns(
+    mapped(by_quarter["quarter_end"], quarter_label).alias("quarter")
 )
 figure = charts.status_bars(
     by_quarter.with_columns(pl.col("quarter_end").alias("x")),

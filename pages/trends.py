@@ -5,12 +5,19 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
-from dashboard import cache, public_views, theme, ui
+from dashboard import cache, public_views, theme, ui, url_state
 from dashboard.tables import split_table, suppressed_series_table, suppressed_wide
 from data_access.sql import Scope
 from domain.months import add_months
 from domain.trends import blank_incomplete_windows
 from domain.vocab import EXPLOITATION_TYPES, PLACEMENT_TYPES, REFERRING_AGENCIES, RISK_LEVELS
+
+TOPICS = {
+    "missing": "Missing episodes",
+    "referrals": "Referrals",
+    "cohort": "Children at risk",
+    "all": "All three",
+}
 
 ui.ensure_entrypoint()
 role = ui.role()
@@ -92,45 +99,53 @@ def series(frame: pl.DataFrame, title: str, y_title: str, colour: str, stem: str
     )
 
 
-st.header("Missing episodes")
-breakdown(
-    cache.missing_table(role, history, ("month", "placement_type")),
-    "placement_type", "episodes", PLACEMENT_TYPES, theme.PLACEMENT_COLOURS,
-    f"Missing episodes each month by placement type, {place}", "Episodes per month",
-    "missing-episodes-by-placement", "trends-missing-placement",
-)  # fmt: skip
-series(
-    cache.monthly_series(role, history, "missing_children", None, None),
-    f"Children who went missing each month, {place}", "Children per month", theme.DARK_PINK,
-    "children-missing", "trends-missing-children",
-)  # fmt: skip
-repeat = cache.repeat_missing_series(role, history)
-series(
-    blank_incomplete_windows(repeat, cache.data_from(), "value"),
-    f"Repeat-missing children at each month end, {place}", "Children", theme.ORANGE,
-    "repeat-missing-children", "trends-repeat-missing",
-)  # fmt: skip
-st.caption(
-    "Repeat missing: a child with 3 or more missing episodes in the 90 days to the month end."
-)
+# One topic at a time by default: a page of six long charts took seconds to draw on a meeting
+# room's laptop; "All three" keeps the long view. The choice is in the link like every filter.
+topic = url_state.segmented("Show", list(TOPICS), format_func=TOPICS.get, key="trends-topic",
+                            param="show")  # fmt: skip
 
-st.header("Referrals")
-by_type, by_agency = cache.linked_referral_tables(role, history)
-breakdown(
-    by_type, "exploitation_type", "referrals", EXPLOITATION_TYPES, theme.EXPLOITATION_COLOURS,
-    f"Referrals each month by exploitation type, {place}", "Referrals per month",
-    "referrals-by-type", "trends-referrals-type",
-)  # fmt: skip
-breakdown(
-    by_agency, "referring_agency", "referrals", REFERRING_AGENCIES, theme.AGENCY_COLOURS,
-    f"Referrals each month by referring agency, {place}", "Referrals per month",
-    "referrals-by-agency", "trends-referrals-agency",
-)  # fmt: skip
+if topic in ("missing", "all"):
+    st.header("Missing episodes")
+    breakdown(
+        cache.missing_table(role, history, ("month", "placement_type")),
+        "placement_type", "episodes", PLACEMENT_TYPES, theme.PLACEMENT_COLOURS,
+        f"Missing episodes each month by placement type, {place}", "Episodes per month",
+        "missing-episodes-by-placement", "trends-missing-placement",
+    )  # fmt: skip
+    series(
+        cache.monthly_series(role, history, "missing_children", None, None),
+        f"Children who went missing each month, {place}", "Children per month", theme.DARK_PINK,
+        "children-missing", "trends-missing-children",
+    )  # fmt: skip
+    repeat = cache.repeat_missing_series(role, history)
+    series(
+        blank_incomplete_windows(repeat, cache.data_from(), "value"),
+        f"Repeat-missing children at each month end, {place}", "Children", theme.ORANGE,
+        "repeat-missing-children", "trends-repeat-missing",
+    )  # fmt: skip
+    st.caption(
+        "Repeat missing: a child with 3 or more missing episodes in the 90 days to the month end."
+    )
 
-st.header("Children at risk (the risk cohort)")
-breakdown(
-    cache.cohort_table(role, history, ("month", "risk_level")),
-    "risk_level", "children", RISK_LEVELS, theme.RISK_LEVEL_COLOURS,
-    f"Children at risk at each month end by risk level, {place}", "Children at risk",
-    "cohort-by-level", "trends-cohort",
-)  # fmt: skip
+if topic in ("referrals", "all"):
+    st.header("Referrals")
+    by_type, by_agency = cache.linked_referral_tables(role, history)
+    breakdown(
+        by_type, "exploitation_type", "referrals", EXPLOITATION_TYPES, theme.EXPLOITATION_COLOURS,
+        f"Referrals each month by exploitation type, {place}", "Referrals per month",
+        "referrals-by-type", "trends-referrals-type",
+    )  # fmt: skip
+    breakdown(
+        by_agency, "referring_agency", "referrals", REFERRING_AGENCIES, theme.AGENCY_COLOURS,
+        f"Referrals each month by referring agency, {place}", "Referrals per month",
+        "referrals-by-agency", "trends-referrals-agency",
+    )  # fmt: skip
+
+if topic in ("cohort", "all"):
+    st.header("Children at risk (the risk cohort)")
+    breakdown(
+        cache.cohort_table(role, history, ("month", "risk_level")),
+        "risk_level", "children", RISK_LEVELS, theme.RISK_LEVEL_COLOURS,
+        f"Children at risk at each month end by risk level, {place}", "Children at risk",
+        "cohort-by-level", "trends-cohort",
+    )  # fmt: skip

@@ -118,12 +118,32 @@ def test_trends_for_a_ward_and_a_short_range(app_env):
             "trends-area": "WEST",
             "trends-ward": "E05001359",
             "trends-range": (date(2020, 1, 1), date(2021, 6, 1)),
+            "trends-topic": "all",
         },
     )
     specs = plotly_specs(at)
     assert len(specs) == 6
     assert all("Manningham" in s["layout"]["title"]["text"] for s in specs)
     assert len(at.get("download_button")) == 6
+
+
+@pytest.mark.parametrize(
+    ("topic", "titles"),
+    [
+        (None, ["Missing episodes each month", "Children who went missing", "Repeat-missing"]),
+        (
+            "referrals",
+            ["Referrals each month by exploitation", "Referrals each month by referring"],
+        ),
+        ("cohort", ["Children at risk at each month end"]),
+    ],
+)
+def test_trends_show_one_topic_at_a_time_and_keep_it_in_the_link(app_env, topic, titles):
+    at = open_page("pages/trends.py", {"trends-topic": topic} if topic else {})
+    shown = [s["layout"]["title"]["text"] for s in plotly_specs(at)]
+    assert len(shown) == len(titles)
+    assert all(title in text for title, text in zip(titles, shown, strict=True))
+    assert at.query_params.get("show") == (topic or "missing")
 
 
 def test_objectives_cards_and_filtered_table(app_env):
