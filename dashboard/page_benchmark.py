@@ -24,9 +24,15 @@ PAGES = {
     "Overview": "pages/overview.py",
     "Map": "pages/map.py",
     "Trends": "pages/trends.py",
+    "Education": "pages/education.py",
+    "Modern slavery": "pages/msht.py",
+    "Disrupt and prosecute": "pages/disrupt.py",
     "Strategic objectives": "pages/objectives.py",
+    "Services": "pages/services.py",
     "Area briefing": "pages/briefing.py",
     "Hot spots": "pages/hotspots.py",
+    "MACE meeting": "pages/mace_meeting.py",
+    "Case list": "pages/cases.py",
 }
 ROLES = {
     "strategic lead": RoleScope("strategic_lead"),

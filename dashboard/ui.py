@@ -271,7 +271,7 @@ def describe(figure: go.Figure, table: pl.DataFrame) -> str:
     if value is None or not table.height:
         return f"Chart: {title}. Its numbers are in the table that follows."
     points = [
-        (str(label), None if cell in (None, "c") else float(cell))
+        (str(label), None if cell in (None, "c") else float(str(cell).replace(",", "")))
         for label, cell in zip(table[first].to_list(), table[value].to_list(), strict=True)
     ]
     return series_summary(title, points)
