@@ -5,11 +5,13 @@ Screenshots are kept in tests/artifacts/ for a person to look at.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -45,31 +47,43 @@ def browser_db_url(demo_db_url: str, tmp_path_factory: pytest.TempPathFactory) -
     return f"sqlite:///{copy}"
 
 
+@contextlib.contextmanager
+def streamlit_server(database_url: str, **extra_env: str) -> Iterator[str]:
+    """``streamlit run app.py`` on a free loopback port against ``database_url``, until healthy;
+    stopped afterwards. Its output goes to a file (a pipe nobody reads would fill and stall it)."""
+    port = free_port()
+    env = {**os.environ, "DATABASE_URL": database_url,
+           "DASHBOARD_PSEUDONYM_KEY": "browser-test-key-0123456789", **extra_env}  # fmt: skip
+    with tempfile.TemporaryFile() as log:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
+             "--server.port", str(port), "--server.address", "127.0.0.1"],
+            cwd=REPO_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+        )  # fmt: skip
+        url = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+                    if response.status == 200:
+                        break
+            except OSError:
+                time.sleep(0.5)
+        else:
+            process.kill()
+            log.seek(0)
+            pytest.fail("streamlit did not start: " + log.read().decode()[-2000:])
+        try:
+            yield url
+        finally:
+            process.terminate()
+            process.wait(timeout=20)
+
+
 @pytest.fixture(scope="module")
 def server(browser_db_url: str) -> Iterator[str]:
-    port = free_port()
-    env = {**os.environ, "DATABASE_URL": browser_db_url,
-           "DASHBOARD_PSEUDONYM_KEY": "browser-test-key-0123456789"}  # fmt: skip
-    process = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
-         "--server.port", str(port), "--server.address", "127.0.0.1"],
-        cwd=REPO_ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-    )  # fmt: skip
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-                if response.status == 200:
-                    break
-        except OSError:
-            time.sleep(0.5)
-    else:
-        process.kill()
-        pytest.fail("streamlit did not start: " + process.stdout.read().decode()[-2000:])
-    yield url
-    process.terminate()
-    process.wait(timeout=20)
+    with streamlit_server(browser_db_url) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")

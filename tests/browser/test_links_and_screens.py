@@ -7,16 +7,18 @@ phone 390x844). Screenshots go to tests/artifacts/.
 
 from __future__ import annotations
 
-import os
+import shutil
 import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 
 import pytest
 
-from tests.browser.test_browser import CHROMIUM, CHROMIUM_ARGS, choose_role, free_port
+from tests.browser.test_browser import (  # noqa: F401 - the browser fixture is shared
+    browser,
+    choose_role,
+    free_port,
+    streamlit_server,
+)
 from tests.conftest import ARTIFACTS, REPO_ROOT
 
 pytestmark = pytest.mark.browser
@@ -37,50 +39,15 @@ TITLES = {"services": "Services", "": "Overview", "map": "Map", "trends": "Trend
 
 @pytest.fixture(scope="module")
 def server(demo_db_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    import shutil
-
     copy = tmp_path_factory.mktemp("links") / "links.sqlite"
     shutil.copy(demo_db_url.removeprefix("sqlite:///"), copy)
-    port = free_port()
-    env = {**os.environ, "DATABASE_URL": f"sqlite:///{copy}",
-           "DASHBOARD_PSEUDONYM_KEY": "browser-test-key-0123456789",
-           # the street map's tile server "cannot be reached": the offline fallback is tested
-           "DASHBOARD_BASEMAP_CHECK_URL": f"http://127.0.0.1:{free_port()}/style.json"}  # fmt: skip
-    process = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
-         "--server.port", str(port), "--server.address", "127.0.0.1"],
-        cwd=REPO_ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-                if response.status == 200:
-                    break
-        except OSError:
-            time.sleep(0.5)
-    else:
-        process.kill()
-        pytest.fail("streamlit did not start")
-    yield url
-    process.terminate()
-    process.wait(timeout=20)
+    # the street map's tile server "cannot be reached": the offline fallback is tested
+    offline = f"http://127.0.0.1:{free_port()}/style.json"
+    with streamlit_server(f"sqlite:///{copy}", DASHBOARD_BASEMAP_CHECK_URL=offline) as url:
+        yield url
 
 
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    if not os.path.exists(CHROMIUM):
-        pytest.fail("Debian chromium is required for browser tests: apt-get install chromium")
-    with sync_playwright() as playwright:
-        instance = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield instance
-        instance.close()
-
-
-def _page(browser, width: int, height: int):  # noqa: ANN001, ANN202
+def _page(browser, width: int, height: int):  # noqa: F811, ANN001, ANN202
     context = browser.new_context(viewport={"width": width, "height": height})
     page = context.new_page()
     page.requests = []  # every URL the page asked for (offline-ness checks)
@@ -89,7 +56,7 @@ def _page(browser, width: int, height: int):  # noqa: ANN001, ANN202
 
 
 @pytest.fixture(scope="module")
-def desk(browser):  # noqa: ANN001, ANN201
+def desk(browser):  # noqa: F811, ANN001, ANN201
     page = _page(browser, 1440, 900)
     yield page
     page.context.close()
@@ -145,7 +112,7 @@ def chart_labels(page) -> list[str]:  # noqa: ANN001
     )
 
 
-def test_a_copied_link_reproduces_the_view_in_a_fresh_browser(server, browser, desk):
+def test_a_copied_link_reproduces_the_view_in_a_fresh_browser(server, browser, desk):  # noqa: F811
     load(desk, f"{server}/map?as=mace", 1)
     pick(desk, "Measure", "Referrals")
     pick(desk, "Area Committee", "Bradford West")
@@ -237,7 +204,7 @@ def test_the_briefing_pack_belongs_to_its_area_and_is_tagged(server, desk, tmp_p
     assert "was for another area or period" in desk.inner_text("body")
 
 
-def test_presentation_mode_fits_the_projector_and_esc_leaves(server, browser):
+def test_presentation_mode_fits_the_projector_and_esc_leaves(server, browser):  # noqa: F811
     page = _page(browser, 1280, 720)
     try:
         for width, height in ((1280, 720), (1920, 1080)):
@@ -379,7 +346,7 @@ def test_printing_a_page_hides_the_sidebar_and_fits_the_charts(server, desk):
         desk.emulate_media(media="screen")
 
 
-def test_a_phone_shows_the_headline_numbers_and_the_ranked_table(server, browser):
+def test_a_phone_shows_the_headline_numbers_and_the_ranked_table(server, browser):  # noqa: F811
     page = _page(browser, 390, 844)
     try:
         load(page, f"{server}/?as=strategic_lead", 1)
