@@ -236,6 +236,8 @@ def test_presentation_mode_fits_the_projector_and_esc_leaves(server, browser):  
             "() => getComputedStyle(document.querySelector('[data-testid=stSidebar]')).display"
             " !== 'none'", timeout=30_000,
         )  # fmt: skip
+        # The link is rewritten later in the same rerun than the sidebar comes back: wait for it.
+        page.wait_for_function("() => location.search.includes('present=no')", timeout=15_000)
         assert "present=no" in page.url
     finally:
         page.context.close()
