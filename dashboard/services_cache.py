@@ -29,12 +29,20 @@ def caseload_table(
         )
 
 
+@live.versioned(show_spinner="Profiling the children at risk…", max_entries=16)
+def cohort_profile(scope: Scope) -> pl.DataFrame:
+    """Raw counts, shared by every service's profile (switching service does not recount)."""
+    with engine().connect() as connection:
+        return services.cohort_profile(connection, scope)
+
+
 @live.versioned(show_spinner="Comparing profiles…", max_entries=64)
 def profile_tables(
     role: RoleScope, scope: Scope, service: str
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
+    cohort = cohort_profile(scope)
     with engine().connect() as connection:
-        return services.profile_tables(connection, role, scope, service)
+        return services.profile_tables(connection, role, scope, service, cohort)
 
 
 @live.versioned(show_spinner="Comparing risk and provision…", max_entries=64)

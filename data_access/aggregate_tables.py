@@ -128,8 +128,20 @@ DIMENSION_TYPES = {
     "referring_agency": String(40),
     "outcome": String(40),
     "placement_type": String(16),
+    "service": String(24),
+    "delivery": String(16),
+    "provider": String(24),
+    "gender": String(8),
+    "age": Integer(),
+    "ethnicity": String(40),
 }
 PLACE = ("ward_code", "postcode_district", "area_code")
+# A service case is counted by who took the child on and how, and by the child's age, gender and
+# ethnicity as the service recorded them. A case whose address is withheld has ward and area ""
+# and postcode district "confidential" (counted in district totals, never on a map).
+SERVICE_CASE = ("service", "delivery", "provider")
+SERVICE_PROFILE = ("gender", "age", "ethnicity")
+SERVICE_TYPES = {"postcode_district": String(12)}  # room for "confidential"
 
 
 @dataclass(frozen=True)
@@ -143,11 +155,12 @@ class CountTable:
 
 
 def _count_table(name: str, measure: str, dims: tuple[str, ...], values: tuple[str, ...],
-                 ward_index: bool = False) -> CountTable:  # fmt: skip
+                 ward_index: bool = False, wider: dict | None = None) -> CountTable:  # fmt: skip
+    types = {**DIMENSION_TYPES, **(wider or {})}
     columns = [
         Column("vintage", String(16), primary_key=True),
         Column("month", String(7), primary_key=True),
-        *(Column(dim, DIMENSION_TYPES[dim], primary_key=True) for dim in dims),
+        *(Column(dim, types[dim], primary_key=True) for dim in dims),
         *(Column(value, Integer, nullable=False) for value in values),
     ]
     indexes = [Index(f"ix_{name}_ward", "vintage", "ward_code", "month")] if ward_index else []
@@ -196,7 +209,40 @@ COUNT_TABLES: dict[str, list[CountTable]] = {
             "agg_missing_area", "missing", ("area_code", "placement_type"), ("episodes", "children")
         ),  # fmt: skip
     ],
-}
+    "service_new": [
+        _count_table("agg_service_new_month", "service_new",
+                     (*PLACE, *SERVICE_CASE, *SERVICE_PROFILE), ("cases",), wider=SERVICE_TYPES),
+        _count_table("agg_service_new_place", "service_new", (*PLACE, *SERVICE_CASE), ("cases",),
+                     wider=SERVICE_TYPES),
+    ],
+    "service_open": [
+        _count_table("agg_service_open_month", "service_open",
+                     (*PLACE, *SERVICE_CASE, *SERVICE_PROFILE), ("cases", "children"),
+                     wider=SERVICE_TYPES),
+        _count_table("agg_service_open_place", "service_open", (*PLACE, *SERVICE_CASE),
+                     ("cases", "children"), wider=SERVICE_TYPES),
+    ],
+}  # fmt: skip
+
+
+class ServicePresence(Base):
+    """A child with cases open at a month end in more than one group of the finest service
+    count table (two services, say): counted distinctly from here, never from ``children``."""
+
+    __tablename__ = "agg_service_child_month"
+    month: Mapped[str] = mapped_column(String(7), primary_key=True)
+    vintage: Mapped[str] = mapped_column(String(16), primary_key=True)
+    child_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    ward_code: Mapped[str] = mapped_column(String(9), primary_key=True)
+    postcode_district: Mapped[str] = mapped_column(String(12), primary_key=True)
+    area_code: Mapped[str] = mapped_column(String(16), primary_key=True)
+    service: Mapped[str] = mapped_column(String(24), primary_key=True)
+    delivery: Mapped[str] = mapped_column(String(16), primary_key=True)
+    provider: Mapped[str] = mapped_column(String(24), primary_key=True)
+    gender: Mapped[str] = mapped_column(String(8), primary_key=True)
+    age: Mapped[int] = mapped_column(Integer, primary_key=True)
+    ethnicity: Mapped[str] = mapped_column(String(40), primary_key=True)
+    __table_args__ = (Index("ix_agg_service_child_month_vintage", "vintage", "month"),)
 
 
 def smallest_table(measure: str, needed: set[str]) -> CountTable:
@@ -213,5 +259,6 @@ AGGREGATE_TABLES = (
     MissingPresence.__table__,
     MissingWindow.__table__,
     RepeatMissingMonth.__table__,
+    ServicePresence.__table__,
     *(t.table for tables in COUNT_TABLES.values() for t in tables),
 )

@@ -10,7 +10,8 @@ What a month depends on:
 - the repeat-missing window: every month end whose trailing window holds the episode
   (the episode's month to the month 89 days later);
 - risk assessments: every month from the assessment's start to its close (or to the last month
-  the aggregates cover, when it is still open).
+  the aggregates cover, when it is still open);
+- service cases: likewise, from the month the case started to the month it closed.
 """
 
 from __future__ import annotations
@@ -47,8 +48,10 @@ from data_access.aggregate_tables import (
     MissingWindow,
     RepeatMissingMonth,
     RiskPresence,
+    ServicePresence,
 )
 from data_access.aggregates_risk import rebuild_risk
+from data_access.aggregates_services import rebuild_services
 from data_access.sql import year_month
 from domain.months import add_months, month_end, months_between
 
@@ -71,17 +74,20 @@ def covered_months(connection: Connection) -> tuple[date, date] | None:
     """First and last month the events call for: the earliest event to the later of the data's
     as-of date (today when the store does not declare one) and the latest event date (open
     assessments run to that last month)."""
-    ra, ref, ep = m.RiskAssessment, m.Referral, m.MissingEpisode
+    ra, ref, ep, sc = m.RiskAssessment, m.Referral, m.MissingEpisode, m.ServiceCase
     firsts = [
         connection.execute(select(func.min(ra.assessed_on))).scalar(),
         connection.execute(select(func.min(ref.referred_on))).scalar(),
         connection.execute(select(func.min(ep.started_at))).scalar(),
+        connection.execute(select(func.min(sc.started_on))).scalar(),
     ]
     lasts = [
         connection.execute(select(func.max(ra.assessed_on))).scalar(),
         connection.execute(select(func.max(ra.closed_on))).scalar(),
         connection.execute(select(func.max(ref.referred_on))).scalar(),
         connection.execute(select(func.max(ep.started_at))).scalar(),
+        connection.execute(select(func.max(sc.started_on))).scalar(),
+        connection.execute(select(func.max(sc.closed_on))).scalar(),
         connection.execute(
             select(m.DatasetInfo.value).where(m.DatasetInfo.key == "data_as_of")
         ).scalar(),
@@ -203,11 +209,14 @@ MEASURES = {
     "cohort": (RiskPresence.__table__, CohortTypeMonth.__table__),
     "referrals": (),
     "missing": (MissingPresence.__table__, MissingWindow.__table__, RepeatMissingMonth.__table__),
+    "service_new": (),
+    "service_open": (ServicePresence.__table__,),
 }
-KIND_MEASURES = {
-    "referrals": "referrals",
-    "missing_episodes": "missing",
-    "risk_assessments": "cohort",
+KIND_MEASURES: dict[str, set[str]] = {
+    "referrals": {"referrals"},
+    "missing_episodes": {"missing"},
+    "risk_assessments": {"cohort"},
+    "service_cases": {"service_new", "service_open"},
 }
 
 
@@ -222,6 +231,8 @@ def _rebuild(connection: Connection, months: list[date], measures: set[str]) -> 
         _rebuild_referrals(connection, months, labels)
     if "missing" in measures:
         _rebuild_missing(connection, months, labels)
+    if measures & {"service_new", "service_open"}:
+        rebuild_services(connection, months, measures)
     for measure in measures:
         finest, *rollups = COUNT_TABLES[measure]
         for rollup in rollups:
@@ -357,6 +368,7 @@ def months_touched(connection: Connection, kind: str, rows: list[dict]) -> set[d
         "referrals": (m.Referral, ("referred_on",)),
         "missing_episodes": (m.MissingEpisode, ("started_at",)),
         "risk_assessments": (m.RiskAssessment, ("assessed_on", "closed_on")),
+        "service_cases": (m.ServiceCase, ("started_on", "closed_on")),
     }.get(kind, (None, ()))
     if model is None:
         return spans
@@ -371,7 +383,7 @@ def months_touched(connection: Connection, kind: str, rows: list[dict]) -> set[d
         first = _as_date(dates[0])
         if first is None:
             continue
-        if kind == "risk_assessments":
+        if kind in ("risk_assessments", "service_cases"):
             spans |= _month_span(first, _as_date(dates[1]), max(last, first))
         elif kind == "missing_episodes":  # month ends whose trailing window holds the day
             window_reach = first + timedelta(days=REPEAT_WINDOW_DAYS)

@@ -1,7 +1,9 @@
 """Service caseloads: the queries behind the Services page, the coverage map, the Overview
 headline, the briefing's services slide and ``services_by_month.csv``.
 
-Raw counts (``case_counts``, ``cohort_profile``) are aggregated in SQL with bound parameters;
+Raw counts (``case_counts``, ``cohort_profile``) are read from the monthly aggregates (cases
+new in and open at the end of each month; the risk presence table), so a page's cost does not
+grow with the cases stored;
 everything a page can reach goes through a ``*_table`` function that checks the role and applies
 disclosure control first, exactly as ``data_access.protected`` does for the other measures.
 Case-level rows never leave this module.
@@ -14,18 +16,20 @@ from dataclasses import replace
 from datetime import date
 
 import polars as pl
-from sqlalchemy import Connection, and_, distinct, func, literal, or_, select
+from sqlalchemy import Connection, Table, distinct, func, select
+from sqlalchemy.sql import ColumnElement
 
 from data_access import models as m
 from data_access import queries
 from data_access.access import authorise_aggregate
-from data_access.sql import Scope, in_scope, month_table, read_frame
+from data_access.aggregate_tables import RiskPresence, ServicePresence, smallest_table
+from data_access.aggregates_services import UNPLACED
+from data_access.sql import Scope, in_scope, read_frame
 from domain.disclosure import TOTAL, suppress
 from domain.frames import mapped
-from domain.months import month_end, months_between
+from domain.months import months_between
 from domain.roles import RoleScope
 from domain.services import (
-    CONFIDENTIAL,
     DELIVERIES,
     FINE_BANDS,
     GENDER_GROUPS,
@@ -41,19 +45,80 @@ CASE_DIMENSIONS = ("month", "service", "delivery", "provider", "gender", "age", 
 LEVELS = {"service": list(SERVICES), "delivery": list(DELIVERIES), "provider": list(PROVIDERS)}
 
 
-def _case_columns(sc, lookup, ward, months):  # noqa: ANN001, ANN202 - ORM classes and a CTE
-    return {
-        "month": months.c.month,
-        "service": sc.service,
-        "delivery": sc.delivery,
-        "provider": sc.provider,
-        "gender": sc.gender,
-        "age": sc.age_at_start,
-        "ethnicity": sc.ethnicity,
-        "postcode_district": func.coalesce(lookup.postcode_district, literal(CONFIDENTIAL)),
-        "ward_code": lookup.ward_code,
-        "area_code": ward.area_committee_code,
-    }
+def _dimension(table: Table, name: str) -> ColumnElement:
+    """A dimension as the pages see it: no ward or area (not "") for a case with no ward."""
+    column = table.c[name]
+    return func.nullif(column, UNPLACED) if name in ("ward_code", "area_code") else column
+
+
+def _counted(
+    connection: Connection,
+    measure: str,
+    scope: Scope,
+    by: Sequence[str],
+    values: Sequence[str],
+    services: Sequence[str] | None,
+    delivery: str | None,
+    placed_only: bool = False,
+) -> pl.DataFrame:
+    """Sums of ``values`` over ``by`` from the smallest service count table that can answer."""
+    needed = {name for name in by if name != "month"}
+    needed |= {name for name, used in (("area_code", scope.area_code or placed_only),
+               ("ward_code", scope.ward_code or placed_only), ("service", services),
+               ("delivery", delivery)) if used}  # fmt: skip
+    table = smallest_table(measure, needed).table
+    return _grouped(connection, table, scope, by, [func.sum(table.c[v]).label(v) for v in values],
+                    services, delivery, placed_only)  # fmt: skip
+
+
+def _grouped(
+    connection: Connection,
+    table: Table,
+    scope: Scope,
+    by: Sequence[str],
+    values: list[ColumnElement],
+    services: Sequence[str] | None,
+    delivery: str | None,
+    placed_only: bool = False,
+) -> pl.DataFrame:
+    dims = [_dimension(table, name).label(name) for name in by]
+    clauses = [table.c.vintage == scope.vintage,
+               table.c.month.between(scope.start.strftime("%Y-%m"), scope.end.strftime("%Y-%m")),
+               *in_scope(scope, table.c.ward_code, table.c.area_code)]  # fmt: skip
+    if placed_only:  # only cases with a ward (and so an area) in the scope's vintage
+        clauses += [table.c.ward_code != UNPLACED, table.c.area_code != UNPLACED]
+    if services:
+        clauses.append(table.c.service.in_(list(services)))
+    if delivery:
+        clauses.append(table.c.delivery == delivery)
+    statement = select(*dims, *values).where(*clauses)
+    if dims:
+        statement = statement.group_by(*dims)
+    schema = {name: (pl.Int64 if name == "age" else pl.String) for name in by}
+    frame = read_frame(connection, statement, {**schema, **{v.name: pl.Int64 for v in values}})
+    return frame.with_columns(pl.col(v.name).fill_null(0) for v in values)
+
+
+def _open_children(
+    connection: Connection,
+    scope: Scope,
+    by: Sequence[str],
+    services: Sequence[str] | None,
+    delivery: str | None,
+    placed_only: bool = False,
+) -> pl.DataFrame:
+    """Distinct children with a case open at each month end over ``by`` (``children``): those in
+    one group that month from the count tables, the few in several from the presence table."""
+    counted = _counted(connection, "service_open", scope, by, ["children"], services, delivery,
+                       placed_only)  # fmt: skip
+    p = ServicePresence.__table__
+    shared = _grouped(connection, p, scope, by,
+                      [func.count(distinct(p.c.child_id)).label("children")], services, delivery,
+                      placed_only)  # fmt: skip
+    both = pl.concat([counted, shared])
+    if not by:
+        return both.select(pl.col("children").sum())
+    return both.group_by(list(by)).agg(pl.col("children").sum())
 
 
 def case_counts(
@@ -70,101 +135,64 @@ def case_counts(
 
     A case whose address is withheld has no ward: it counts in district totals (postcode district
     ``confidential``) and drops out of any area or ward view. ``delivery=None`` counts group work
-    and one-to-one together.
+    and one-to-one together. Read from the monthly service aggregates.
     """
     unknown = set(by) - set(CASE_DIMENSIONS)
     if unknown:
         raise ValueError(f"unknown dimension(s) {sorted(unknown)}")
-    sc, lookup, ward = m.ServiceCase, m.AreaLookup, m.Ward
-    months = month_table(scope.start if "month" in by or measure == "new_cases" else scope.end,
-                         scope.end)  # fmt: skip
-    columns = _case_columns(sc, lookup, ward, months)
-    dims = [columns[name].label(name) for name in by]
     if measure == "new_cases":
-        when = and_(sc.started_on >= months.c.month_start, sc.started_on <= months.c.month_end)
-        value = func.count(sc.id)
-    elif measure == "open_cases":
-        when = and_(
-            sc.started_on <= months.c.month_end,
-            or_(sc.closed_on.is_(None), sc.closed_on > months.c.month_end),
+        frame = _counted(connection, "service_new", scope, by, ["cases"], services, delivery)
+    elif measure == "open_cases" and "month" in by:
+        frame = _open_children(connection, scope, by, services, delivery).rename(
+            {"children": "cases"}
         )
-        value = func.count(distinct(sc.child_id)) if "month" in by else func.count(sc.id)
+    elif measure == "open_cases":
+        at_end = replace(scope, start=scope.end)
+        frame = _counted(connection, "service_open", at_end, by, ["cases"], services, delivery)
     else:
         raise ValueError(f"unknown measure {measure!r}")
-    where = list(in_scope(scope, lookup.ward_code, ward.area_committee_code))
-    if services:
-        where.append(sc.service.in_(list(services)))
-    if delivery:
-        where.append(sc.delivery == delivery)
-    statement = (
-        select(*dims, value.label("cases"))
-        .select_from(months)
-        .join(sc, when)
-        .outerjoin(lookup, and_(lookup.postcode_sector == sc.postcode_sector,
-                                lookup.lsoa_code == sc.lsoa_code, lookup.vintage == scope.vintage))
-        .outerjoin(ward, and_(ward.vintage == lookup.vintage, ward.code == lookup.ward_code))
-        .where(*where)
-        .group_by(*dims)
-        .order_by(*dims)
-    )  # fmt: skip
-    schema = {name: (pl.Int64 if name == "age" else pl.String) for name in by}
-    return read_frame(connection, statement, {**schema, "cases": pl.Int64})
+    frame = frame.filter(pl.col("cases") > 0) if by else frame
+    return frame.sort(list(by), nulls_last=False) if by else frame
 
 
 def children_in_service(
     connection: Connection, scope: Scope, by: Sequence[str], services: Sequence[str] | None
 ) -> pl.DataFrame:
     """Distinct children with any case (of ``services``, any delivery) open at the end of the
-    scope's last month, by ``by`` (geography only)."""
-    sc, lookup, ward = m.ServiceCase, m.AreaLookup, m.Ward
-    end = month_end(scope.end)
-    columns = _case_columns(sc, lookup, ward, month_table(scope.end, scope.end))
-    dims = [columns[name].label(name) for name in by]
-    where = [sc.started_on <= end, or_(sc.closed_on.is_(None), sc.closed_on > end),
-             *in_scope(scope, lookup.ward_code, ward.area_committee_code)]  # fmt: skip
-    if services:
-        where.append(sc.service.in_(list(services)))
-    statement = (
-        select(*dims, func.count(distinct(sc.child_id)).label("children"))
-        .select_from(sc)
-        .join(lookup, and_(lookup.postcode_sector == sc.postcode_sector,
-                           lookup.lsoa_code == sc.lsoa_code, lookup.vintage == scope.vintage))
-        .join(ward, and_(ward.vintage == lookup.vintage, ward.code == lookup.ward_code))
-        .where(*where)
-        .group_by(*dims)
-    )  # fmt: skip
-    return read_frame(connection, statement, {**{n: pl.String for n in by}, "children": pl.Int64})
+    scope's last month, by ``by`` (geography only; cases with no ward left out)."""
+    at_end = replace(scope, start=scope.end)
+    frame = _open_children(connection, at_end, by, services, None, placed_only=True)
+    return frame.filter(pl.col("children") > 0)
 
 
 def cohort_profile(connection: Connection, scope: Scope) -> pl.DataFrame:
     """Children at risk at any time in the scope's months, counted by gender, age (when first at
     risk in the period: at its start, or when assessed if later, as a service records age when a
-    case starts) and ethnicity: the profile a service's is compared with."""
-    ra, child = m.RiskAssessment, m.Child
-    first = (
-        select(child.id, child.sex, child.birth_month, child.ethnicity,
-               func.min(ra.assessed_on).label("first_assessed"))
-        .select_from(ra)
-        .join(child, child.id == ra.child_id)
-        .join(m.AreaLookup, and_(m.AreaLookup.postcode_sector == ra.postcode_sector,
-                                 m.AreaLookup.lsoa_code == ra.lsoa_code,
-                                 m.AreaLookup.vintage == scope.vintage))
-        .join(m.Ward, and_(m.Ward.vintage == m.AreaLookup.vintage,
-                           m.Ward.code == m.AreaLookup.ward_code))
-        .where(ra.assessed_on < scope.end_exclusive,
-               or_(ra.closed_on.is_(None), ra.closed_on >= scope.start),
-               *in_scope(scope, m.AreaLookup.ward_code, m.Ward.area_committee_code))
-        .group_by(child.id, child.sex, child.birth_month, child.ethnicity)
+    case starts) and ethnicity: the profile a service's is compared with. Read from the risk
+    presence table: the first month a child is present in the period is that month."""
+    p, child = RiskPresence.__table__, m.Child
+    first, last = scope.start.strftime("%Y-%m"), scope.end.strftime("%Y-%m")
+    firsts = (
+        select(p.c.child_id, func.min(p.c.month).label("first_month"))
+        .where(p.c.vintage == scope.vintage, p.c.month.between(first, last),
+               *in_scope(scope, p.c.ward_code, p.c.area_code))
+        .group_by(p.c.child_id)
+        .subquery()
     )  # fmt: skip
+    keys = [child.sex, child.birth_month, child.ethnicity, firsts.c.first_month]
+    statement = (
+        select(*keys, func.count())
+        .select_from(firsts)
+        .join(child, child.id == firsts.c.child_id)
+        .group_by(*keys)
+    )
     counts: dict[tuple, int] = {}
-    period_start = scope.start.replace(day=1)
-    for _id, sex, birth, ethnicity, assessed in connection.execute(first):
-        birth, assessed = (date.fromisoformat(v) if isinstance(v, str) else v
-                           for v in (birth, assessed))  # fmt: skip
-        when = max(period_start, assessed)
-        age = None if birth is None else (when.year - birth.year) - (when.month < birth.month)
+    for sex, birth, ethnicity, month, children in connection.execute(statement):
+        birth = date.fromisoformat(birth) if isinstance(birth, str) else birth
+        year, number = int(month[:4]), int(month[5:7])
+        age = None if birth is None else (year - birth.year) - (number < birth.month)
         key = (sex, age, ethnicity)
-        counts[key] = counts.get(key, 0) + 1
+        counts[key] = counts.get(key, 0) + children
     return pl.DataFrame(
         [(*key, n) for key, n in counts.items()],
         schema={"gender": pl.String, "age": pl.Int64, "ethnicity": pl.String,
@@ -202,16 +230,24 @@ def _gender_group(gender: str) -> str:
 
 
 def profile_tables(
-    connection: Connection, role: RoleScope, scope: Scope, service: str
+    connection: Connection,
+    role: RoleScope,
+    scope: Scope,
+    service: str,
+    cohort: pl.DataFrame | None = None,
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Who a service took on in the scope's months beside the children at risk in them:
     (age band x gender, ethnicity), each with ``population`` = ``service`` / ``at_risk`` and each
     population suppressed as its own table (they are different counts: no total across them).
     Public views use wider age bands at the ends. Ethnicity is the services' wording, small
-    categories folded into their broad group (the same folding for both populations)."""
+    categories folded into their broad group (the same folding for both populations).
+    ``cohort`` is ``cohort_profile(connection, scope)`` when the caller already has it (it is
+    the same for every service, and the costlier half)."""
     authorise_aggregate(connection, role, scope)
     cases = case_counts(connection, scope, ("gender", "age", "ethnicity"), "new_cases", [service])
-    cohort = cohort_profile(connection, scope).rename({"children": "cases"})
+    if cohort is None:
+        cohort = cohort_profile(connection, scope)
+    cohort = cohort.rename({"children": "cases"})
     both = pl.concat([cases.with_columns(population=pl.lit("service")),
                       cohort.with_columns(population=pl.lit("at_risk"))])  # fmt: skip
     both = both.with_columns(
@@ -284,14 +320,7 @@ def district_coverage(
     scope = Scope(month, month)
     authorise_aggregate(connection, role, scope)
     at_risk = int(queries.cohort_counts(connection, scope, [])["children"].sum())
-    sc = m.ServiceCase
-    end = month_end(month)
-    where = [sc.started_on <= end, or_(sc.closed_on.is_(None), sc.closed_on > end)]
-    if services:
-        where.append(sc.service.in_(list(services)))
-    in_service = connection.execute(
-        select(func.count(distinct(sc.child_id))).where(*where)
-    ).scalar_one()
+    in_service = _open_children(connection, scope, (), services, None)["children"].sum()
     return tuple(None if role.policy.hides(v) else v for v in (at_risk, int(in_service)))  # type: ignore[return-value]
 
 

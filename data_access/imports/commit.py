@@ -65,7 +65,7 @@ def _commit_rows(connection: Connection, report: Report, result: CommitResult, u
                 raise
             setattr(result, outcome, getattr(result, outcome) + 1)
     if touched:  # only the months these rows (old and new values) fall in
-        aggregates.refresh(connection, touched, {aggregates.KIND_MEASURES[report.kind]})
+        aggregates.refresh(connection, touched, aggregates.KIND_MEASURES[report.kind])
     connection.execute(insert(m.ImportLog), [{
         "imported_at": now or datetime.now(), "user_email": user_email,
         "file_name": report.file_name[:255], "file_sha256": report.sha256, "kind": report.kind,

@@ -85,6 +85,9 @@ def compare_every_query(connection) -> int:  # noqa: ANN001
                   event_level.monthly_metric(connection, scope, metric), f"series {metric}")  # fmt: skip
         made += 4
     made += compare_release_atoms(connection)
+    from tests.data_access.test_service_aggregates import compare_service_queries
+
+    made += compare_service_queries(connection)
     return made
 
 

@@ -10,6 +10,7 @@ import polars as pl
 import pytest
 from sqlalchemy import insert
 
+from data_access import aggregates
 from data_access import models as m
 from data_access import services
 from data_access.demo_services import (
@@ -140,6 +141,7 @@ def cases(empty_engine):  # noqa: ANN001, ANN201
             _case(4, "trusted_relationships", date(2024, 1, 5), None, a, delivery="group_work"),
             _case(5, "trusted_relationships", date(2024, 3, 5), None, None),
         ])  # fmt: skip
+        aggregates.refresh(c)  # as every real write path does
     return empty_engine, places
 
 
@@ -198,6 +200,7 @@ def test_coverage_counts_children_at_risk_against_children_in_a_service(small_st
             _case(2, "turnaround", date(2024, 2, 25), None, places.a),
             _case(3, "trusted_relationships", date(2024, 1, 2), None, places.b),
         ])  # fmt: skip
+        aggregates.refresh(c)  # as every real write path does
     codes = [places.a.ward_code, places.b.ward_code]
     with engine.connect() as c:
         frame = services.coverage_counts(
@@ -242,6 +245,7 @@ def test_profile_compares_a_service_with_the_children_at_risk(small_store):
             _case(1, "trusted_relationships", date(2024, 1, 20), None, places.a, ethnicity="White & Asian"),
             _case(2, "trusted_relationships", date(2024, 2, 21), None, places.a, gender="male"),
         ])  # fmt: skip
+        aggregates.refresh(c)  # as every real write path does
     with engine.connect() as c:
         pyramid, ethnicity = services.profile_tables(
             c, RoleScope("strategic_lead"), Scope(date(2024, 1, 1), date(2024, 3, 1)),
