@@ -134,6 +134,8 @@ DIMENSION_TYPES = {
     "gender": String(8),
     "age": Integer(),
     "ethnicity": String(40),
+    "source": String(16),
+    "category": String(32),
 }
 PLACE = ("ward_code", "postcode_district", "area_code")
 # A service case is counted by who took the child on and how, and by the child's age, gender and
@@ -221,6 +223,14 @@ COUNT_TABLES: dict[str, list[CountTable]] = {
                      wider=SERVICE_TYPES),
         _count_table("agg_service_open_place", "service_open", (*PLACE, *SERVICE_CASE),
                      ("cases", "children"), wider=SERVICE_TYPES),
+    ],
+    # Dated records whose place is optional (children missing education, modern slavery,
+    # disruption): ``source`` says which, ``category`` what (a measure, an activity type, or
+    # "referrals" / "found" for missing education). No place: ward, district and area "".
+    "dated": [
+        _count_table("agg_dated_month", "dated", (*PLACE, "source", "category"), ("records",)),
+        _count_table("agg_dated_area", "dated", ("area_code", "source", "category"),
+                     ("records",)),
     ],
 }  # fmt: skip
 

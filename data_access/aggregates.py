@@ -50,6 +50,7 @@ from data_access.aggregate_tables import (
     RiskPresence,
     ServicePresence,
 )
+from data_access.aggregates_dated import rebuild_dated
 from data_access.aggregates_risk import rebuild_risk
 from data_access.aggregates_services import rebuild_services
 from data_access.sql import year_month
@@ -80,6 +81,7 @@ def covered_months(connection: Connection) -> tuple[date, date] | None:
         connection.execute(select(func.min(ref.referred_on))).scalar(),
         connection.execute(select(func.min(ep.started_at))).scalar(),
         connection.execute(select(func.min(sc.started_on))).scalar(),
+        *(connection.execute(select(func.min(day))).scalar() for day in _record_days()),
     ]
     lasts = [
         connection.execute(select(func.max(ra.assessed_on))).scalar(),
@@ -88,6 +90,7 @@ def covered_months(connection: Connection) -> tuple[date, date] | None:
         connection.execute(select(func.max(ep.started_at))).scalar(),
         connection.execute(select(func.max(sc.started_on))).scalar(),
         connection.execute(select(func.max(sc.closed_on))).scalar(),
+        *(connection.execute(select(func.max(day))).scalar() for day in _record_days()),
         connection.execute(
             select(m.DatasetInfo.value).where(m.DatasetInfo.key == "data_as_of")
         ).scalar(),
@@ -101,6 +104,10 @@ def covered_months(connection: Connection) -> tuple[date, date] | None:
     # open assessments are then counted to the current month, as the pages will ask.
     lasts.append(_as_date(declared_as_of) or date.today())
     return min(firsts).replace(day=1), max(lasts).replace(day=1)
+
+
+def _record_days() -> list:
+    return [m.CmeReferral.referred_on, m.MshtRecord.recorded_on, m.DisruptionActivity.occurred_on]
 
 
 def _stored_range(connection: Connection) -> tuple[date, date] | None:
@@ -211,12 +218,16 @@ MEASURES = {
     "missing": (MissingPresence.__table__, MissingWindow.__table__, RepeatMissingMonth.__table__),
     "service_new": (),
     "service_open": (ServicePresence.__table__,),
+    "dated": (),
 }
 KIND_MEASURES: dict[str, set[str]] = {
     "referrals": {"referrals"},
     "missing_episodes": {"missing"},
     "risk_assessments": {"cohort"},
     "service_cases": {"service_new", "service_open"},
+    "cme_referrals": {"dated"},
+    "msht_records": {"dated"},
+    "disruption_activity": {"dated"},
 }
 
 
@@ -233,6 +244,8 @@ def _rebuild(connection: Connection, months: list[date], measures: set[str]) -> 
         _rebuild_missing(connection, months, labels)
     if measures & {"service_new", "service_open"}:
         rebuild_services(connection, months, measures)
+    if "dated" in measures:
+        rebuild_dated(connection, months, labels)
     for measure in measures:
         finest, *rollups = COUNT_TABLES[measure]
         for rollup in rollups:
@@ -369,6 +382,9 @@ def months_touched(connection: Connection, kind: str, rows: list[dict]) -> set[d
         "missing_episodes": (m.MissingEpisode, ("started_at",)),
         "risk_assessments": (m.RiskAssessment, ("assessed_on", "closed_on")),
         "service_cases": (m.ServiceCase, ("started_on", "closed_on")),
+        "cme_referrals": (m.CmeReferral, ("referred_on",)),
+        "msht_records": (m.MshtRecord, ("recorded_on",)),
+        "disruption_activity": (m.DisruptionActivity, ("occurred_on",)),
     }.get(kind, (None, ()))
     if model is None:
         return spans

@@ -31,7 +31,7 @@ import polars as pl
 from sqlalchemy import Connection, select
 
 from data_access import benchmark_naive as naive
-from data_access import briefing, mace, protected, queries
+from data_access import briefing, mace, protected, queries, services
 from data_access import models as m
 from data_access.engine import make_engine, migrate
 from data_access.sql import Scope
@@ -121,6 +121,24 @@ def calls(connection: Connection) -> list[Call]:
              lambda c, r: protected.linked_referral_tables(c, r, s(first, r)),
              lambda c, r: naive.referral_total(c, s(first, r)),
              lambda c, r: total(queries.referral_counts(c, s(first, r), ["month", "exploitation_type"]), "referrals")),
+        Call("Services", "open cases 36 months × service",
+             lambda c, r: services.caseload_table(c, r, s(add_months(latest, -35), r), "open_cases"),
+             lambda c, r: naive.service_open_total(c, s(add_months(latest, -35), r)),
+             lambda c, r: total(services.case_counts(c, s(add_months(latest, -35), r),
+                                                     ("month", "service"), "open_cases"), "cases")),
+        Call("Services", "children in a service by ward, one month",
+             lambda c, r: services.coverage_counts(c, r, Scope(latest, latest, area_code=_area(r)),
+                                                   "ward", codes(r)),
+             lambda c, r: naive.in_service_by_ward_total(c, Scope(latest, latest, area_code=_area(r))),
+             lambda c, r: total(services.children_in_service(
+                 c, Scope(latest, latest, area_code=_area(r)), ["ward_code"], None), "children")),
+        Call("Services", "profile beside the cohort, 36 months",
+             lambda c, r: services.profile_tables(c, r, s(add_months(latest, -35), r),
+                                                  "trusted_relationships"),
+             lambda c, r: naive.profile_total(c, s(add_months(latest, -35), r), "trusted_relationships"),
+             lambda c, r: total(services.case_counts(c, s(add_months(latest, -35), r), (),
+                                                     "new_cases", ["trusted_relationships"]), "cases")
+             + total(services.cohort_profile(c, s(add_months(latest, -35), r)), "children")),
         Call("Area briefing", "briefing figures (South)",
              lambda c, r: briefing.briefing_figures(c, r, "SOUTH"),
              lambda c, r: naive.briefing_total(c, "SOUTH", latest), None, public=True),

@@ -90,3 +90,55 @@ def briefing_total(connection: Connection, area_code: str, end: date) -> int:
         + missing_total(connection, year)
         + cohort_total(connection, Scope(end, end))
     )
+
+
+_SERVICE_PLACE = """LEFT JOIN area_lookup lk ON lk.postcode_sector = e.postcode_sector
+              AND lk.lsoa_code = e.lsoa_code AND lk.vintage = :vintage
+            LEFT JOIN ward w ON w.vintage = lk.vintage AND w.code = lk.ward_code"""
+
+
+def _service_rows(connection: Connection, scope: Scope) -> pd.DataFrame:
+    """Every service case with its ward and area (none when the address is withheld)."""
+    columns = "e.child_id, e.service, e.delivery, e.started_on, e.closed_on, lk.ward_code"
+    sql = f"SELECT {columns}, w.area_committee_code AS area FROM service_case e {_SERVICE_PLACE}"  # noqa: S608 - fixed names
+    frame = pd.read_sql(text(sql), connection, params={"vintage": scope.vintage})
+    if scope.area_code:
+        frame = frame[frame["area"] == scope.area_code]
+    return frame
+
+
+def service_open_total(connection: Connection, scope: Scope) -> int:
+    """One-to-one children with a case open at each month end, by service, summed over months."""
+    frame = _service_rows(connection, scope)
+    frame = frame[frame["delivery"] == "one_to_one"]
+    started, closed = pd.to_datetime(frame["started_on"]), pd.to_datetime(frame["closed_on"])
+    total = 0
+    for month in months_between(scope.start, scope.end):
+        end = pd.Timestamp(month_end(month))
+        open_rows = frame[(started <= end) & (closed.isna() | (closed > end))]
+        total += int(open_rows.groupby("service")["child_id"].nunique().sum())
+    return total
+
+
+def in_service_by_ward_total(connection: Connection, scope: Scope) -> int:
+    """Children with any case open at the scope's last month end, by ward (the coverage map)."""
+    frame = _service_rows(connection, scope).dropna(subset=["ward_code"])
+    started, closed = pd.to_datetime(frame["started_on"]), pd.to_datetime(frame["closed_on"])
+    end = pd.Timestamp(month_end(scope.end))
+    open_rows = frame[(started <= end) & (closed.isna() | (closed > end))]
+    return int(open_rows.groupby("ward_code")["child_id"].nunique().sum())
+
+
+def profile_total(connection: Connection, scope: Scope, service: str) -> int:
+    """A service's profile beside the cohort's: cases it took on in the period plus children at
+    risk at any time in it (each profile's grand total)."""
+    cases = _service_rows(connection, scope)
+    started = pd.to_datetime(cases["started_on"])
+    taken_on = cases[(cases["service"] == service) & (cases["delivery"] == "one_to_one")
+                     & (started >= pd.Timestamp(scope.start))
+                     & (started < pd.Timestamp(scope.end_exclusive))]  # fmt: skip
+    risk = _rows(connection, "e.child_id, e.assessed_on, e.closed_on", "risk_assessment", scope)
+    assessed, closed = pd.to_datetime(risk["assessed_on"]), pd.to_datetime(risk["closed_on"])
+    at_risk = risk[(assessed < pd.Timestamp(scope.end_exclusive))
+                   & (closed.isna() | (closed >= pd.Timestamp(scope.start)))]  # fmt: skip
+    return len(taken_on) + int(at_risk["child_id"].nunique())

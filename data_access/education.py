@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from datetime import date
 
 import polars as pl
-from sqlalchemy import Boolean, Connection, and_, cast, func, select
+from sqlalchemy import Connection, and_, func, select
 
 from data_access import models as m
 from data_access.measure_sql import (
@@ -23,10 +23,8 @@ from domain.roles import RoleScope
 
 def cme_counts(connection: Connection, scope: Scope, by: Sequence[str]) -> pl.DataFrame:
     """CME referrals received (``referrals``) and, of them, whereabouts found (``found``)."""
-    cme = m.CmeReferral
-    referrals = dated_counts(connection, scope, cme, cme.referred_on, by)
-    found = dated_counts(connection, scope, cme, cme.referred_on, by,
-                         where=[cme.whereabouts_found == cast(True, Boolean)])  # fmt: skip
+    referrals = dated_counts(connection, scope, "cme", by, category="referrals")
+    found = dated_counts(connection, scope, "cme", by, category="found")
     return (
         referrals.rename({"value": "referrals"})
         .join(found.rename({"value": "found"}), on=list(by), how="left", nulls_equal=True)

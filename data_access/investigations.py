@@ -153,8 +153,7 @@ def case_table(connection: Connection, role: RoleScope, month: date) -> pl.DataF
 
 def disruption_counts(connection: Connection, scope: Scope, by: tuple[str, ...]) -> pl.DataFrame:
     """Disruption activities per ``by`` (month, ward_code, area_code, activity_type)."""
-    activity = m.DisruptionActivity
-    return dated_counts(connection, scope, activity, activity.occurred_on, by)
+    return dated_counts(connection, scope, "disruption", by)
 
 
 def quarter_of(month: str) -> str:

@@ -1,8 +1,8 @@
 """Counting dated records whose place is optional (education, modern slavery, disruption).
 
-Unlike referrals, these records may have no postcode: they are outer-joined to the ward lookup,
-so a record with no place still counts in district totals (its ward is null) and drops out as
-soon as an area or a ward is asked for.
+Unlike referrals, these records may have no postcode: a record with no place still counts in
+district totals (its ward is null) and drops out as soon as an area or a ward is asked for.
+Counts are read from the monthly aggregate ``agg_dated_month`` (``aggregates_dated``).
 """
 
 from __future__ import annotations
@@ -10,12 +10,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import polars as pl
-from sqlalchemy import Connection, and_, func, select
-from sqlalchemy.sql import ColumnElement
+from sqlalchemy import Connection, func, select
 
-from data_access import models as m
 from data_access.access import authorise_aggregate
-from data_access.sql import Scope, in_scope, read_frame, year_month
+from data_access.aggregate_tables import smallest_table
+from data_access.aggregates_dated import NO_PLACE
+from data_access.sql import Scope, in_scope, read_frame
 from domain.disclosure import TOTAL, suppress
 from domain.frames import mapped
 from domain.measures import month_labels
@@ -27,45 +27,39 @@ PLACE_DIMENSIONS = ("ward_code", "area_code", "postcode_district")
 def dated_counts(
     connection: Connection,
     scope: Scope,
-    model,  # noqa: ANN001 - an ORM class with lsoa_code / postcode_sector columns
-    day: ColumnElement,
+    source: str,
     by: Sequence[str],
-    value: ColumnElement | None = None,
-    where: Sequence[ColumnElement] = (),
+    category: str | None = None,
 ) -> pl.DataFrame:
-    """Records per ``by`` (month, ward_code, area_code, postcode_district or a column of
-    ``model``) dated in the scope's months; ``value`` defaults to counting rows."""
-    lookup, ward = m.AreaLookup, m.Ward
-    columns = {
-        "month": year_month(day),
-        "ward_code": lookup.ward_code,
-        "area_code": ward.area_committee_code,
-        "postcode_district": lookup.postcode_district,
-    }
-    dims = [(columns[n] if n in columns else getattr(model, n)).label(n) for n in by]
-    statement = (
-        select(*dims, (value if value is not None else func.count()).label("value"))
-        .select_from(model)
-        .outerjoin(
-            lookup,
-            and_(
-                lookup.postcode_sector == model.postcode_sector,
-                lookup.lsoa_code == model.lsoa_code,
-                lookup.vintage == scope.vintage,
-            ),
-        )
-        .outerjoin(ward, and_(ward.vintage == lookup.vintage, ward.code == lookup.ward_code))
-        .where(
-            day >= scope.start.replace(day=1),
-            day < scope.end_exclusive,
-            *in_scope(scope, lookup.ward_code, ward.area_committee_code),
-            *where,
-        )
-        .group_by(*dims)
-        .order_by(*dims)
-    )
+    """Records of ``source`` ("cme", "msht", "disruption") per ``by`` (month, ward_code,
+    area_code, postcode_district, or any other name for the record's category: "measure",
+    "activity_type") dated in the scope's months, as ``value``; only ``category`` if given.
+    Read from the monthly aggregate: a record with no place has no ward, district or area."""
+    needed = {"source", "category"} | {n for n in by if n in PLACE_DIMENSIONS}
+    needed |= {n for n, used in (("area_code", scope.area_code), ("ward_code", scope.ward_code))
+               if used}  # fmt: skip
+    table = smallest_table("dated", needed).table
+    dims = []
+    for name in by:
+        if name == "month":
+            dims.append(table.c.month.label(name))
+        elif name in PLACE_DIMENSIONS:
+            dims.append(func.nullif(table.c[name], NO_PLACE).label(name))
+        else:
+            dims.append(table.c.category.label(name))
+    where = [table.c.vintage == scope.vintage, table.c.source == source,
+             table.c.month.between(scope.start.strftime("%Y-%m"), scope.end.strftime("%Y-%m")),
+             *in_scope(scope, table.c.get("ward_code"), table.c.get("area_code"))]  # fmt: skip
+    if category:
+        where.append(table.c.category == category)
+    statement = select(*dims, func.sum(table.c.records).label("value")).where(*where)
+    if dims:
+        statement = statement.group_by(*dims).order_by(*dims)
     schema = {**{n: pl.String for n in by}, "value": pl.Int64}
-    return read_frame(connection, statement, schema)
+    frame = read_frame(connection, statement, schema)
+    if not dims:  # one total row, 0 when nothing was recorded
+        return frame.with_columns(pl.col("value").fill_null(0))
+    return frame
 
 
 def full_months(frame: pl.DataFrame, scope: Scope) -> pl.DataFrame:

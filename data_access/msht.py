@@ -20,8 +20,7 @@ from domain.roles import RoleScope
 
 def msht_counts(connection: Connection, scope: Scope, by: Sequence[str]) -> pl.DataFrame:
     """Records per ``by`` (any of month, ward_code, area_code, measure) as ``value``."""
-    record = m.MshtRecord
-    return dated_counts(connection, scope, record, record.recorded_on, by)
+    return dated_counts(connection, scope, "msht", by)
 
 
 def series(connection: Connection, role: RoleScope, scope: Scope, measure: str) -> pl.DataFrame:

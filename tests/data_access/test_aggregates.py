@@ -88,6 +88,9 @@ def compare_every_query(connection) -> int:  # noqa: ANN001
     from tests.data_access.test_service_aggregates import compare_service_queries
 
     made += compare_service_queries(connection)
+    from tests.data_access.test_dated_aggregates import compare_dated_queries
+
+    made += compare_dated_queries(connection)
     return made
 
 

@@ -10,9 +10,8 @@ import polars as pl
 import pytest
 from sqlalchemy import insert
 
-from data_access import aggregates
+from data_access import aggregates, services
 from data_access import models as m
-from data_access import services
 from data_access.demo_services import (
     TR_AGES,
     TR_DISTRICTS,

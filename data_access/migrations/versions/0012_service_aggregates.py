@@ -1,6 +1,6 @@
 """service aggregates: cases taken on in each month and cases and children open at each month
-end (the Services page, coverage map, briefing and public release read no case rows); the
-aggregates are rebuilt
+end (the Services page, coverage map, briefing and public release read no case rows); rebuilt
+by 0013
 
 Revision ID: 0012
 Revises: 0011
@@ -156,11 +156,8 @@ def upgrade() -> None:
         ["vintage", "month"],
         unique=False,
     )
-    # A store that already holds events gets every aggregate (re)built now, or its pages would
-    # be empty or miss the new counts.
-    from data_access.aggregates import refresh
-
-    refresh(op.get_bind())
+    # The aggregates are rebuilt by 0013 (the rebuild writes every aggregate table of the
+    # current code, some of which 0013 creates).
 
 
 def downgrade() -> None:
