@@ -171,6 +171,23 @@ def segmented(label: str, options: Sequence[Any], *, key: str, param: str, defau
                    role_bound=False, required=True, **kwargs)  # fmt: skip
 
 
+def tabs(options: dict[str, str], *, key: str, param: str) -> tuple[str, dict[str, Any]]:
+    """Tabs whose open one is in the link (``options``: code -> label). Only the open tab's
+    content needs to run: a click on another tab reruns the page (``on_change="rerun"``), so a
+    page with heavy tabs draws one at a time. Returns the open tab's code and the containers."""
+    codes, labels = list(options), list(options.values())
+    if key not in st.session_state:
+        resolved = rules.resolve_one(_raw(param), codes, codes[0], "Tab", options.get)
+        st.session_state[key] = options[resolved.value]
+        if resolved.notice:
+            notice(resolved.notice)
+    containers = st.tabs(labels, key=key, on_change="rerun")
+    shown = st.session_state.get(key)
+    code = codes[labels.index(shown)] if shown in labels else codes[0]
+    _write(param, code)
+    return code, dict(zip(codes, containers, strict=True))
+
+
 def multiselect(label: str, options: Sequence[Any], *, key: str, param: str,
                 default: Sequence[Any] = (), **kwargs: Any) -> list[Any]:  # noqa: ANN401  # fmt: skip
     options = list(options)

@@ -39,14 +39,45 @@ def counts_shown(at) -> list[int]:  # noqa: ANN001
     return found
 
 
+TAB_LABELS = {"caseload": "Caseload over time", "profiles": "Who is helped: profiles",
+              "coverage": "Coverage map: risk and provision"}  # fmt: skip
+
+
+def _titles(at) -> list[str]:  # noqa: ANN001
+    return [json.loads(c.proto.spec)["layout"]["title"]["text"] for c in at.get("plotly_chart")]
+
+
+def test_only_the_open_tab_is_drawn_and_the_link_names_it(app_env):
+    """Each tab draws its own charts and no other tab's (a rerun draws one tab at a time)."""
+    role = RoleScope("strategic_lead")
+    expected = {"caseload": ("by service", 3), "profiles": ("Age and gender", 2),
+                "coverage": ("per 100 at risk", 2)}  # fmt: skip
+    for code, (words, charts) in expected.items():
+        at = as_role(role, "pages/services.py", {"services-tab": TAB_LABELS[code]})
+        titles = _titles(at)
+        assert len(titles) == charts, (code, titles)
+        assert any(words in t for t in titles), (code, titles)
+        assert at.query_params["tab"] == code
+    default = as_role(role, "pages/services.py")
+    assert default.query_params["tab"] == "caseload"
+    from tests.pages.test_app_roles import app
+
+    linked = app({"demo-role": role})  # a copied link opens the tab it names
+    linked.query_params["tab"] = "coverage"
+    linked.switch_page("pages/services.py").run()
+    assert any("per 100 at risk" in t for t in _titles(linked))
+
+
 def test_strategic_lead_sees_caseloads_profiles_and_coverage_unsuppressed(app_env):
     at = as_role(RoleScope("strategic_lead"), "pages/services.py")
     assert at.title[0].value == "Services"
-    assert len(at.get("plotly_chart")) == 7  # 3 caseload, 2 profile, map and funnel
-    titles = [json.loads(c.proto.spec)["layout"]["title"]["text"] for c in at.get("plotly_chart")]
-    assert any(t.startswith("Age and gender: Trusted Relationships") for t in titles)
-    assert any("per 100 at risk" in t for t in titles)
+    assert any("by service" in t for t in _titles(at))
     assert any(1 <= c <= 4 for c in counts_shown(at))
+    profiles = as_role(RoleScope("strategic_lead"), "pages/services.py",
+                       {"services-tab": TAB_LABELS["profiles"]})  # fmt: skip
+    assert any(t.startswith("Age and gender: Trusted Relationships") for t in _titles(profiles))
+    at = as_role(RoleScope("strategic_lead"), "pages/services.py",
+                 {"services-tab": TAB_LABELS["coverage"]})  # fmt: skip
     assert not any((frame.value == "c").any().any() for frame in at.dataframe)
     coverage = at.dataframe[-1].value
     assert list(coverage.columns[:4]) == ["Area", "Code", "At risk", "In a service"]
@@ -57,8 +88,9 @@ def test_mace_member_reproduces_appendix_f_on_the_profile(app_env):
     from datetime import date
 
     at = as_role(RoleScope("mace"), "pages/services.py",
-                 {"services-months": (date(2019, 1, 1), date(2020, 9, 1))})  # fmt: skip
-    pyramid = at.dataframe[3].value
+                 {"services-months": (date(2019, 1, 1), date(2020, 9, 1)),
+                  "services-tab": TAB_LABELS["profiles"]})  # fmt: skip
+    pyramid = at.dataframe[0].value
     total = pyramid[pyramid["Group"] == "All ages, all"]
     assert total["Taken on by Trusted Relationships: number"].item() == "147"
     female = pyramid[pyramid["Group"] == "All ages, Female"]
