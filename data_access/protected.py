@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 import polars as pl
-from sqlalchemy import Connection, and_, case, func, or_, select
+from sqlalchemy import ColumnElement, Connection, and_, case, func, or_, select
 
 from data_access import models as m
 from data_access import queries
@@ -142,7 +142,7 @@ def area_values(
     return suppress(values, ["code"], "value", role.policy, {"code": list(codes)})
 
 
-def _open_cases(scope: Scope, levels: Sequence[str], search: str = "") -> list:
+def _open_cases(scope: Scope, levels: Sequence[str], search: str = "") -> list[ColumnElement[bool]]:
     """Where clauses on ``risk_assessment`` for the Case list: open at the end of ``scope.end``, at
     one of ``levels``, in a ward of the scope's vintage (and area), and, with ``search``,
     with a pseudonymous id or a ward name holding that text (any case).
