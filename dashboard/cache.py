@@ -8,6 +8,7 @@ Pages call these and nothing else; each wrapper opens a connection, runs one que
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from typing import TYPE_CHECKING
 
@@ -155,10 +156,36 @@ def area_values(
         return protected.area_values(connection, role, scope, metric, geography, codes, risk_level)
 
 
-def case_list(role: RoleScope, scope: Scope) -> pl.DataFrame:
-    """Not cached: case-level rows never sit in a cache another role could reach."""
+# The Case list is not cached: case-level rows never sit in a cache another role could reach.
+# Each rerun reads the counts and one page (both from an index, a few milliseconds each).
+
+
+def case_counts(
+    role: RoleScope, scope: Scope, levels: tuple[str, ...], search: str = ""
+) -> dict[str, int]:
     with engine().connect() as connection:
-        return protected.case_list(connection, role, scope)
+        return protected.case_counts(connection, role, scope, levels, search)
+
+
+def case_page(role: RoleScope, scope: Scope, counts: dict[str, int], search: str = "", *,
+              offset: int = 0, limit: int = 200) -> pl.DataFrame:  # fmt: skip
+    with engine().connect() as connection:
+        return protected.case_page(connection, role, scope, counts, search,
+                                   offset=offset, limit=limit)  # fmt: skip
+
+
+def case_list_reader(
+    role: RoleScope, scope: Scope, levels: tuple[str, ...], search: str = ""
+) -> Callable[[], pl.DataFrame]:
+    """The whole filtered list, read only when called: the download builds it on click, on a
+    thread of Streamlit's own, so the engine is taken now, in the page run."""
+    store = engine()
+
+    def read() -> pl.DataFrame:
+        with store.connect() as connection:
+            return protected.case_list(connection, role, scope, levels, search)
+
+    return read
 
 
 @live.versioned(show_spinner="Finding hot spots…", max_entries=64)

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import date
 
 import polars as pl
 
 from domain.disclosure import SUPPRESSED_MARK, TOTAL
+from domain.frames import mapped
+from domain.vocab import EXPLOITATION_TYPES, RISK_LEVELS
 
 
 def wide_table(
@@ -114,4 +117,23 @@ def suppressed_series_table(frame: pl.DataFrame, keep: pl.Expr | None = None) ->
         value.alias("Value"),
         pl.col("rolling_avg").round(1).alias("3-month average"),
         pl.col("last_year").alias("Same month last year"),
+    )
+
+
+def case_table(cases: pl.DataFrame, as_at: date) -> pl.DataFrame:
+    """The Case list as shown and downloaded: people's words for levels and types, and the days
+    each child has been at their level on ``as_at``."""
+    return cases.select(
+        pl.col("pseudo_id").alias("Pseudonymous id"),
+        pl.col("risk_level").replace_strict(RISK_LEVELS, default="").alias("Risk level"),
+        mapped(
+            cases["types"].fill_null(""),
+            lambda codes: ", ".join(
+                EXPLOITATION_TYPES.get(c, c) for c in sorted(codes.split(",")) if c
+            ),
+        ).alias("Exploitation types"),
+        pl.col("ward").alias("Ward"),
+        pl.col("area").alias("Area"),
+        pl.col("assessed_on").alias("Level since"),
+        ((pl.lit(as_at) - pl.col("assessed_on")).dt.total_days()).alias("Days at level"),
     )

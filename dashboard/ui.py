@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from html import escape
 
@@ -197,14 +198,19 @@ def area_name(area_code: str | None) -> str | None:
     return names.get(area_code, area_code)
 
 
-def download_table(frame: pl.DataFrame, title: str, subject: str, key: str, *,
-                   area_code: str | None = None, period: tuple[date, date] | None = None,
+def download_table(frame: pl.DataFrame | Callable[[], pl.DataFrame], title: str, subject: str,
+                   key: str, *, area_code: str | None = None,
+                   period: tuple[date, date] | None = None,
                    filters: dict[str, object] | None = None,
                    label: str = "Download this table (CSV)", synthetic: bool | None = None) -> None:  # fmt: skip
     """The app's own CSV download: a context block (title, source, as-of, area, period, filters,
     disclosure, synthetic line), formula-neutralised cells, a name by subject, area and period,
-    and an audit event when it is taken. Streamlit's own table export is switched off."""
-    if frame.is_empty():
+    and an audit event when it is taken. Streamlit's own table export is switched off.
+
+    ``frame`` may be a function giving the table: the CSV is then built only when the button is
+    clicked (on a thread of Streamlit's own, after this run), for a table too long to read on
+    every rerun; the caller shows the button only when that table has rows."""
+    if isinstance(frame, pl.DataFrame) and frame.is_empty():
         return
     person = viewer()
     as_of = cache.data_as_of()
@@ -219,7 +225,11 @@ def download_table(frame: pl.DataFrame, title: str, subject: str, key: str, *,
     file_name = download_name(subject, area, period, as_of)
     st.download_button(
         label,
-        data=csv_with_context(frame, context),
+        data=(
+            csv_with_context(frame, context)
+            if isinstance(frame, pl.DataFrame)
+            else lambda: csv_with_context(frame(), context)
+        ),
         file_name=file_name,
         mime="text/csv",
         key=f"{key}-csv",

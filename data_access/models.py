@@ -104,6 +104,16 @@ class RiskAssessment(Base):
     __table_args__ = (
         Index("ix_risk_assessment_period", "assessed_on", "closed_on"),
         Index("ix_risk_assessment_location", "postcode_sector", "lsoa_code"),
+        # The Case list: who is open at a month end, by level, counted and paged from the index.
+        Index(
+            "ix_risk_assessment_open",
+            "risk_level",
+            "closed_on",
+            "assessed_on",
+            "postcode_sector",
+            "lsoa_code",
+            "child_id",
+        ),
     )
 
 

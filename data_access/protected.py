@@ -7,10 +7,10 @@ the dimensions plus a ``Total`` level for each, a nullable count and a ``suppres
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import polars as pl
-from sqlalchemy import Connection, and_, func, or_, select
+from sqlalchemy import ColumnElement, Connection, and_, case, func, or_, select
 
 from data_access import models as m
 from data_access import queries
@@ -24,6 +24,7 @@ from domain.vocab import (
     PLACEMENT_TYPES,
     REFERRING_AGENCIES,
     RISK_LEVELS,
+    RISK_LEVELS_BY_URGENCY,
 )
 
 CATEGORY_LEVELS: dict[str, Sequence[str]] = {
@@ -141,63 +142,176 @@ def area_values(
     return suppress(values, ["code"], "value", role.policy, {"code": list(codes)})
 
 
-def case_list(connection: Connection, role: RoleScope, scope: Scope) -> pl.DataFrame:
-    """Children at risk at the end of ``scope.end``: pseudonymous id, level, types, ward, since.
+def _open_cases(scope: Scope, levels: Sequence[str], search: str = "") -> list[ColumnElement[bool]]:
+    """Where clauses on ``risk_assessment`` for the Case list: open at the end of ``scope.end``, at
+    one of ``levels``, in a ward of the scope's vintage (and area), and, with ``search``,
+    with a pseudonymous id or a ward name holding that text (any case).
+
+    Level, dates, place and child are all in ``ix_risk_assessment_open``: counting and choosing a
+    page read the index alone, one level's children open at the month end, however many
+    assessments the store holds.
+    """
+    ra = m.RiskAssessment
+    month_end = scope.end_exclusive
+    place = (
+        select(1)
+        .select_from(m.AreaLookup)
+        .join(m.Ward, and_(m.Ward.vintage == m.AreaLookup.vintage,
+                           m.Ward.code == m.AreaLookup.ward_code))
+        .where(
+            m.AreaLookup.vintage == scope.vintage,
+            m.AreaLookup.postcode_sector == ra.postcode_sector,
+            m.AreaLookup.lsoa_code == ra.lsoa_code,
+        )
+    )  # fmt: skip
+    if scope.area_code:
+        place = place.where(m.Ward.area_committee_code == scope.area_code)
+    levels = list(levels)
+    clauses = [
+        ra.risk_level == levels[0] if len(levels) == 1 else ra.risk_level.in_(levels),
+        ra.assessed_on < month_end,
+        or_(ra.closed_on.is_(None), ra.closed_on >= month_end),
+        place.exists(),
+    ]
+    if search:
+        named = select(1).where(
+            m.Child.id == ra.child_id, m.Child.pseudo_id.icontains(search, autoescape=True)
+        )
+        in_ward = place.where(m.Ward.name.icontains(search, autoescape=True))
+        clauses.append(or_(named.exists(), in_ward.exists()))
+    return clauses
+
+
+def case_counts(
+    connection: Connection, role: RoleScope, scope: Scope, levels: Sequence[str], search: str = ""
+) -> dict[str, int]:
+    """How many children the Case list holds at each of ``levels`` (most urgent first).
+
+    MACE members only. One count per level: with the level fixed, the database reads only that
+    level's open assessments from the index.
+    """
+    authorise_cases(role)
+    ra = m.RiskAssessment
+    return {
+        level: connection.execute(
+            select(func.count()).select_from(ra).where(*_open_cases(scope, [level], search))
+        ).scalar_one()
+        for level in RISK_LEVELS_BY_URGENCY
+        if level in levels
+    }
+
+
+def case_list(
+    connection: Connection,
+    role: RoleScope,
+    scope: Scope,
+    levels: Sequence[str] = RISK_LEVELS_BY_URGENCY,
+    search: str = "",
+) -> pl.DataFrame:
+    """Children at risk at the end of ``scope.end``: pseudonymous id, level, types, ward, since;
+    the whole list (the download), in the order of :func:`case_page`.
 
     MACE members only; never cached with or shown to any other role.
     """
     authorise_cases(role)
-    ra, rat = m.RiskAssessment, m.RiskAssessmentType
-    month_end = scope.end_exclusive
-    open_at_end = and_(
-        ra.assessed_on < month_end, or_(ra.closed_on.is_(None), ra.closed_on >= month_end)
-    )
-    types = (
-        (
-            select(rat.assessment_id, func.group_concat(rat.exploitation_type).label("types"))
-            if connection.dialect.name == "sqlite"
-            else select(
-                rat.assessment_id, func.string_agg(rat.exploitation_type, ",").label("types")
+    levels = [level for level in RISK_LEVELS_BY_URGENCY if level in levels]
+    if not levels:
+        return pl.DataFrame(schema=CASE_SCHEMA)
+    return _case_rows(connection, scope, levels, search)
+
+
+def case_page(
+    connection: Connection,
+    role: RoleScope,
+    scope: Scope,
+    counts: Mapping[str, int],
+    search: str = "",
+    *,
+    offset: int = 0,
+    limit: int = 200,
+) -> pl.DataFrame:
+    """``limit`` rows of the Case list from ``offset``: most urgent first (significant, then
+    moderate, then emerging; within a level the longest at it first).
+
+    ``counts`` is :func:`case_counts` for the same filters: each level's share of the page is
+    chosen in the database from that level's open assessments alone (from the index), and only
+    the page's rows are joined to ids, types and names. MACE members only.
+    """
+    authorise_cases(role)
+    parts, start = [], 0
+    for level in RISK_LEVELS_BY_URGENCY:
+        size = counts.get(level, 0)
+        first, last = max(offset, start), min(offset + limit, start + size)
+        if first < last:
+            parts.append(
+                _case_rows(connection, scope, [level], search, first - start, last - first)
             )
-        )
-        # Only the assessments open at the month end: aggregating every assessment's types
-        # first made this list cost a second at 100x the demo volume.
-        .where(rat.assessment_id.in_(select(ra.id).where(open_at_end)))
-        .group_by(rat.assessment_id)
-        .subquery()
+        start += size
+    return pl.concat(parts) if parts else pl.DataFrame(schema=CASE_SCHEMA)
+
+
+def _case_rows(
+    connection: Connection,
+    scope: Scope,
+    levels: Sequence[str],
+    search: str,
+    offset: int = 0,
+    limit: int | None = None,
+) -> pl.DataFrame:
+    ra, rat = m.RiskAssessment, m.RiskAssessmentType
+    urgency = case(
+        {level: rank for rank, level in enumerate(RISK_LEVELS_BY_URGENCY)},
+        value=ra.risk_level,
+        else_=len(RISK_LEVELS_BY_URGENCY),
     )
+    picked = (
+        select(ra.id, ra.child_id, ra.risk_level, ra.assessed_on, ra.postcode_sector,
+               ra.lsoa_code, urgency.label("urgency"))
+        .where(*_open_cases(scope, levels, search))
+        .order_by(urgency, ra.assessed_on, ra.id)
+    )  # fmt: skip
+    if limit is not None:
+        picked = picked.offset(offset).limit(limit)
+    # Worked out on its own, before any join: the database sorts the open assessments from the
+    # index instead of walking every assessment at each place.
+    picked = picked.cte("picked").prefix_with("MATERIALIZED")
+    type_list = (
+        func.group_concat(rat.exploitation_type)
+        if connection.dialect.name == "sqlite"
+        else func.string_agg(rat.exploitation_type, ",")
+    )
+    types = select(type_list).where(rat.assessment_id == picked.c.id).scalar_subquery()
     statement = (
         select(
             m.Child.pseudo_id,
-            ra.risk_level,
-            types.c.types,
+            picked.c.risk_level,
+            types.label("types"),
             m.Ward.name.label("ward"),
             m.AreaCommittee.name.label("area"),
-            ra.assessed_on,
+            picked.c.assessed_on,
         )
-        .join(m.Child, m.Child.id == ra.child_id)
-        .outerjoin(types, types.c.assessment_id == ra.id)
+        .select_from(picked)
+        .join(m.Child, m.Child.id == picked.c.child_id)
         .join(
             m.AreaLookup,
             and_(
-                m.AreaLookup.postcode_sector == ra.postcode_sector,
-                m.AreaLookup.lsoa_code == ra.lsoa_code,
+                m.AreaLookup.postcode_sector == picked.c.postcode_sector,
+                m.AreaLookup.lsoa_code == picked.c.lsoa_code,
                 m.AreaLookup.vintage == scope.vintage,
             ),
         )
         .join(m.Ward, and_(m.Ward.vintage == scope.vintage, m.Ward.code == m.AreaLookup.ward_code))
         .join(m.AreaCommittee, m.AreaCommittee.code == m.Ward.area_committee_code)
-        .where(open_at_end)
-        .order_by(ra.risk_level.desc(), ra.assessed_on.desc(), m.Child.pseudo_id)
+        .order_by(picked.c.urgency, picked.c.assessed_on, picked.c.id)
     )
-    if scope.area_code:
-        statement = statement.where(m.Ward.area_committee_code == scope.area_code)
-    schema = {
-        "pseudo_id": pl.String,
-        "risk_level": pl.String,
-        "types": pl.String,
-        "ward": pl.String,
-        "area": pl.String,
-        "assessed_on": pl.Date,
-    }
-    return read_frame(connection, statement, schema)
+    return read_frame(connection, statement, CASE_SCHEMA)
+
+
+CASE_SCHEMA = {
+    "pseudo_id": pl.String,
+    "risk_level": pl.String,
+    "types": pl.String,
+    "ward": pl.String,
+    "area": pl.String,
+    "assessed_on": pl.Date,
+}

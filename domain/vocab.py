@@ -12,6 +12,7 @@ RISK_LEVELS: dict[str, str] = {
     "moderate": "Moderate",
     "significant": "Significant",
 }
+RISK_LEVELS_BY_URGENCY: tuple[str, ...] = ("significant", "moderate", "emerging")
 
 EXPLOITATION_TYPES: dict[str, str] = {
     "cse": "Child sexual exploitation (CSE)",

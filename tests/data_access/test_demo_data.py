@@ -160,6 +160,7 @@ def test_demo_store_on_postgresql():
     from data_access import mace, protected
     from data_access.export import export_frames
     from domain.roles import RoleScope
+    from domain.vocab import RISK_LEVELS
     from tests.conftest import fresh_postgres_database
 
     with fresh_postgres_database() as url:
@@ -169,14 +170,23 @@ def test_demo_store_on_postgresql():
             with engine.connect() as c:
                 cohort = export_frames(c)["cohort_by_month.csv"]
                 totals = dict(cohort.group_by("month").agg(pl.col("children").sum()).iter_rows())
-                cases = protected.case_list(
-                    c, RoleScope("mace"), Scope(date(2026, 10, 1), date(2026, 10, 1))
+                october = Scope(date(2026, 10, 1), date(2026, 10, 1))
+                cases = protected.case_list(c, RoleScope("mace"), october)
+                counts = protected.case_counts(c, RoleScope("mace"), october, list(RISK_LEVELS))
+                pages = [
+                    protected.case_page(c, RoleScope("mace"), october, counts, offset=o, limit=90)
+                    for o in range(0, cases.height, 90)
+                ]
+                found = protected.case_list(
+                    c, RoleScope("mace"), october, search=cases["pseudo_id"][200][-4:].lower()
                 )
                 view = mace.meeting_view(c, RoleScope("mace"), mace.meetings(c)[-1])
         finally:
             engine.dispose()
     assert (totals["2020-01"], totals["2020-05"], totals["2020-08"]) == (283, 389, 311)
     assert cases.height > 300 and cases["types"].null_count() == 0
+    assert sum(counts.values()) == cases.height and pl.concat(pages).equals(cases)
+    assert cases["pseudo_id"][200] in found["pseudo_id"].to_list()  # ILIKE, any case
     assert view.new_significant["agencies"].null_count() == 0
 
 

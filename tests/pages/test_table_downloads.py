@@ -15,7 +15,7 @@ CASES = [
     (RoleScope("mace"), "pages/hotspots.py",
      {"Download the rates and flags (CSV)": 1, "Download this table (CSV)": 1}),
     (RoleScope("mace"), "pages/mace_meeting.py", {"Download this table (CSV)": 4}),
-    (RoleScope("mace"), "pages/cases.py", {"Download this table (CSV)": 1}),
+    (RoleScope("mace"), "pages/cases.py", {"Download the whole list (CSV)": 1}),  # all pages
     (RoleScope("data_manager"), "pages/audit.py", {"Download the audit log (CSV)": 1}),
     (RoleScope("area_committee", "SOUTH"), "pages/overview.py", {"Download these numbers (CSV)": 1}),
 ]  # fmt: skip
