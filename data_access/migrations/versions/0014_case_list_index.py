@@ -1,8 +1,8 @@
 """case list index: risk assessments by level and closing date (with start, place and child), so
 the Case list counts and pages the children open at a month end from the index alone
 
-Revision ID: 0012
-Revises: 0011
+Revision ID: 0014
+Revises: 0013
 Create Date: 2026-11-26 06:00:00
 """
 
@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from alembic import op
 
-revision = "0012"
-down_revision = "0011"
+revision = "0014"
+down_revision = "0013"
 branch_labels = None
 depends_on = None
 
