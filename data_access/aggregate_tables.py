@@ -51,6 +51,29 @@ class RiskPresence(Base):
     )
 
 
+class RiskProfileMonth(Base):
+    """Children at risk in each month and place by gender, age (-1 unknown) and ethnicity
+    (``kind`` "present"), and those coming (back) to risk with their previous month at risk
+    there (``kind`` "entry", ``prev`` "" if never): see ``aggregates_profile``. ``place_level``
+    is district (code ""), area or ward."""
+
+    __tablename__ = "agg_risk_profile_month"
+    vintage: Mapped[str] = mapped_column(String(16), primary_key=True)
+    month: Mapped[str] = mapped_column(String(7), primary_key=True)
+    place_level: Mapped[str] = mapped_column(String(8), primary_key=True)
+    place_code: Mapped[str] = mapped_column(String(16), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(8), primary_key=True)
+    prev: Mapped[str] = mapped_column(String(7), primary_key=True)
+    gender: Mapped[str] = mapped_column(String(8), primary_key=True)
+    age: Mapped[int] = mapped_column(Integer, primary_key=True)
+    ethnicity: Mapped[str] = mapped_column(String(40), primary_key=True)
+    children: Mapped[int] = mapped_column(Integer)
+    __table_args__ = (
+        Index("ix_agg_risk_profile_month_place", "vintage", "place_level", "place_code", "kind",
+              "month"),
+    )  # fmt: skip
+
+
 class CohortTypeMonth(Base):
     """Children at risk at each month end by exploitation type (a child counts once per type)."""
 
@@ -270,5 +293,6 @@ AGGREGATE_TABLES = (
     MissingWindow.__table__,
     RepeatMissingMonth.__table__,
     ServicePresence.__table__,
+    RiskProfileMonth.__table__,
     *(t.table for tables in COUNT_TABLES.values() for t in tables),
 )

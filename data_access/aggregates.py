@@ -51,6 +51,7 @@ from data_access.aggregate_tables import (
     ServicePresence,
 )
 from data_access.aggregates_dated import rebuild_dated
+from data_access.aggregates_profile import rebuild_profile
 from data_access.aggregates_risk import rebuild_risk
 from data_access.aggregates_services import rebuild_services
 from data_access.sql import year_month
@@ -151,9 +152,14 @@ def refresh(
             )
         wanted = {mth for mth in wanted if covered[0] <= mth <= covered[1]}
         grown = {mth for mth in grown if covered[0] <= mth <= covered[1]}
+    cohort_from: list[date] = []
     for chosen, which in ((sorted(wanted - grown), measures), (sorted(grown), None)):
         for start in range(0, len(chosen), _CHUNK_MONTHS):
             _rebuild(connection, chosen[start : start + _CHUNK_MONTHS], which or set(MEASURES))
+        if chosen and "cohort" in (which or MEASURES):
+            cohort_from.append(chosen[0])
+    if cohort_from:  # the profile's "previous month at risk" runs on: rebuilt to the end
+        rebuild_profile(connection, None if months is None or stored is None else min(cohort_from))
     connection.execute(delete(AggregateState))
     if covered:
         connection.execute(

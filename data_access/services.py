@@ -16,13 +16,13 @@ from dataclasses import replace
 from datetime import date
 
 import polars as pl
-from sqlalchemy import Connection, Table, distinct, func, select
+from sqlalchemy import Connection, Table, and_, distinct, func, or_, select
 from sqlalchemy.sql import ColumnElement
 
-from data_access import models as m
 from data_access import queries
 from data_access.access import authorise_aggregate
-from data_access.aggregate_tables import RiskPresence, ServicePresence, smallest_table
+from data_access.aggregate_tables import RiskProfileMonth, ServicePresence, smallest_table
+from data_access.aggregates_profile import UNKNOWN_AGE
 from data_access.aggregates_services import UNPLACED
 from data_access.sql import Scope, in_scope, read_frame
 from domain.disclosure import TOTAL, suppress
@@ -168,36 +168,31 @@ def children_in_service(
 def cohort_profile(connection: Connection, scope: Scope) -> pl.DataFrame:
     """Children at risk at any time in the scope's months, counted by gender, age (when first at
     risk in the period: at its start, or when assessed if later, as a service records age when a
-    case starts) and ethnicity: the profile a service's is compared with. Read from the risk
-    presence table: the first month a child is present in the period is that month."""
-    p, child = RiskPresence.__table__, m.Child
+    case starts) and ethnicity: the profile a service's is compared with. Read from the profile
+    aggregate: those at risk in the first month, plus those who came (back) to risk later in the
+    period after last being at risk before it (``aggregates_profile``)."""
+    t = RiskProfileMonth.__table__
     first, last = scope.start.strftime("%Y-%m"), scope.end.strftime("%Y-%m")
-    firsts = (
-        select(p.c.child_id, func.min(p.c.month).label("first_month"))
-        .where(p.c.vintage == scope.vintage, p.c.month.between(first, last),
-               *in_scope(scope, p.c.ward_code, p.c.area_code))
-        .group_by(p.c.child_id)
-        .subquery()
-    )  # fmt: skip
-    keys = [child.sex, child.birth_month, child.ethnicity, firsts.c.first_month]
+    if scope.ward_code:
+        level, code = "ward", scope.ward_code
+    elif scope.area_code:
+        level, code = "area", scope.area_code
+    else:
+        level, code = "district", ""
+    keys = [t.c.gender, t.c.age, t.c.ethnicity]
     statement = (
-        select(*keys, func.count())
-        .select_from(firsts)
-        .join(child, child.id == firsts.c.child_id)
+        select(*keys, func.sum(t.c.children))
+        .where(t.c.vintage == scope.vintage, t.c.place_level == level, t.c.place_code == code,
+               or_(and_(t.c.kind == "present", t.c.month == first),
+                   and_(t.c.kind == "entry", t.c.month > first, t.c.month <= last,
+                        t.c.prev < first)))
         .group_by(*keys)
-    )
-    counts: dict[tuple, int] = {}
-    for sex, birth, ethnicity, month, children in connection.execute(statement):
-        birth = date.fromisoformat(birth) if isinstance(birth, str) else birth
-        year, number = int(month[:4]), int(month[5:7])
-        age = None if birth is None else (year - birth.year) - (number < birth.month)
-        key = (sex, age, ethnicity)
-        counts[key] = counts.get(key, 0) + children
-    return pl.DataFrame(
-        [(*key, n) for key, n in counts.items()],
-        schema={"gender": pl.String, "age": pl.Int64, "ethnicity": pl.String,
-                "children": pl.Int64}, orient="row",
     )  # fmt: skip
+    frame = read_frame(connection, statement, {"gender": pl.String, "age": pl.Int64,
+                                               "ethnicity": pl.String, "children": pl.Int64})  # fmt: skip
+    return frame.with_columns(
+        pl.when(pl.col("age") == UNKNOWN_AGE).then(None).otherwise(pl.col("age")).alias("age")
+    )
 
 
 def _month_levels(scope: Scope) -> list[str]:
