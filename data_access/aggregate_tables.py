@@ -239,6 +239,9 @@ COUNT_TABLES: dict[str, list[CountTable]] = {
                      (*PLACE, *SERVICE_CASE, *SERVICE_PROFILE), ("cases",), wider=SERVICE_TYPES),
         _count_table("agg_service_new_place", "service_new", (*PLACE, *SERVICE_CASE), ("cases",),
                      wider=SERVICE_TYPES),
+        # who a service took on, by area (the Services page's profile)
+        _count_table("agg_service_new_profile", "service_new",
+                     ("area_code", "service", "delivery", *SERVICE_PROFILE), ("cases",)),
     ],
     "service_open": [
         _count_table("agg_service_open_month", "service_open",

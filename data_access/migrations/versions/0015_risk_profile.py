@@ -1,6 +1,6 @@
 """the at-risk cohort's profile by month and place (children at risk, and children coming back
 to risk with their previous month at risk), so the Services profile reads no children one by
-one; the aggregates are rebuilt
+one; who each service took on, by area; the aggregates are rebuilt
 
 Revision ID: 0015
 Revises: 0014
@@ -49,6 +49,21 @@ def upgrade() -> None:
         ["vintage", "place_level", "place_code", "kind", "month"],
         unique=False,
     )
+    op.create_table(
+        "agg_service_new_profile",
+        sa.Column("vintage", sa.String(length=16), nullable=False),
+        sa.Column("month", sa.String(length=7), nullable=False),
+        sa.Column("area_code", sa.String(length=16), nullable=False),
+        sa.Column("service", sa.String(length=24), nullable=False),
+        sa.Column("delivery", sa.String(length=16), nullable=False),
+        sa.Column("gender", sa.String(length=8), nullable=False),
+        sa.Column("age", sa.Integer(), nullable=False),
+        sa.Column("ethnicity", sa.String(length=40), nullable=False),
+        sa.Column("cases", sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint(
+            "vintage", "month", "area_code", "service", "delivery", "gender", "age", "ethnicity"
+        ),
+    )
     # A store that already holds events gets every aggregate (re)built now.
     from data_access.aggregates import refresh
 
@@ -56,4 +71,5 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.drop_table("agg_service_new_profile")
     op.drop_table("agg_risk_profile_month")
