@@ -46,9 +46,10 @@ def upgrade() -> None:
     op.create_index(
         "ix_agg_risk_profile_month_place",
         "agg_risk_profile_month",
-        ["vintage", "place_level", "place_code", "kind", "month"],
+        ["vintage", "place_level", "place_code", "kind", "month", "prev", "gender", "age",
+         "ethnicity", "children"],
         unique=False,
-    )
+    )  # fmt: skip
     op.create_table(
         "agg_service_new_profile",
         sa.Column("vintage", sa.String(length=16), nullable=False),
