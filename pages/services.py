@@ -88,28 +88,22 @@ if open_tab == "caseload":  # only the open tab runs
         )
         st.subheader("Trusted Relationships by provider and by kind of work")
         tr = ("trusted_relationships",)
-        by_provider = sc.caseload_table(role, scope, measure, ("month", "provider"), tr, None)
-        cells, totals = split_table(by_provider, "month", "provider", "cases")
-        used = set(cells.filter(pl.col("cases").fill_null(1) > 0)["provider"].to_list())
-        providers = {k: v for k, v in PROVIDERS.items() if k in used}
-        ui.chart_with_numbers(
-            charts.breakdown_chart(cells, "provider", "cases", providers, PROVIDER_COLOURS,
-                                   f"Trusted Relationships by provider, {area_name}",
-                                   "Cases" if measure == "new_cases" else "Children (month end)",
-                                   context, totals=totals),
-            suppressed_wide(by_provider, "month", "provider", "cases", providers),
-            f"trusted-relationships-by-provider-{measure}", "services-provider",
-        )  # fmt: skip
-        by_delivery = sc.caseload_table(role, scope, measure, ("month", "delivery"), tr, None)
-        cells, totals = split_table(by_delivery, "month", "delivery", "cases")
-        ui.chart_with_numbers(
-            charts.breakdown_chart(cells, "delivery", "cases", DELIVERIES, DELIVERY_COLOURS,
-                                   f"Trusted Relationships: one-to-one and group work, {area_name}",
-                                   "Cases" if measure == "new_cases" else "Children (month end)",
-                                   context, totals=totals),
-            suppressed_wide(by_delivery, "month", "delivery", "cases", DELIVERIES),
-            f"trusted-relationships-by-delivery-{measure}", "services-delivery",
-        )  # fmt: skip
+        unit = "Cases" if measure == "new_cases" else "Children (month end)"
+        for dim, names, colours, title in (
+            ("provider", PROVIDERS, PROVIDER_COLOURS, "Trusted Relationships by provider"),
+            ("delivery", DELIVERIES, DELIVERY_COLOURS,
+             "Trusted Relationships: one-to-one and group work"),
+        ):  # fmt: skip
+            split = sc.caseload_table(role, scope, measure, ("month", dim), tr, None)
+            cells, totals = split_table(split, "month", dim, "cases")
+            used = set(cells.filter(pl.col("cases").fill_null(1) > 0)[dim].to_list())
+            shown = {k: v for k, v in names.items() if k in used or dim == "delivery"}
+            ui.chart_with_numbers(
+                charts.breakdown_chart(cells, dim, "cases", shown, colours,
+                                       f"{title}, {area_name}", unit, context, totals=totals),
+                suppressed_wide(split, "month", dim, "cases", shown),
+                f"trusted-relationships-by-{dim}-{measure}", f"services-{dim}",
+            )  # fmt: skip
 
 if open_tab == "profiles":  # only the open tab runs
     with tabs["profiles"]:
