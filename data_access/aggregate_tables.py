@@ -55,7 +55,7 @@ class RiskProfileMonth(Base):
     """Children at risk in each month and place by gender, age (-1 unknown) and ethnicity
     (``kind`` "present"), and those coming (back) to risk with their previous month at risk
     there (``kind`` "entry", ``prev`` "" if never): see ``aggregates_profile``. ``place_level``
-    is district (code ""), area or ward."""
+    is district (code "") or area."""
 
     __tablename__ = "agg_risk_profile_month"
     vintage: Mapped[str] = mapped_column(String(16), primary_key=True)

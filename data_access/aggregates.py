@@ -159,7 +159,8 @@ def refresh(
         if chosen and "cohort" in (which or MEASURES):
             cohort_from.append(chosen[0])
     if cohort_from:  # the profile's "previous month at risk" runs on: rebuilt to the end
-        rebuild_profile(connection, None if months is None or stored is None else min(cohort_from))
+        rebuild_profile(connection, None if months is None or stored is None else min(cohort_from),
+                        covered)  # fmt: skip
     connection.execute(delete(AggregateState))
     if covered:
         connection.execute(

@@ -9,7 +9,7 @@ risk (``kind`` "present") and the children coming (back) to risk with their prev
 (``kind`` "entry"); a period's profile is "present at S" plus "entries after S with prev < S".
 
 ``prev`` depends on earlier months, so a refresh rebuilds this table from the first month it
-touches to the end (each child's last month at risk before that is read from the presence table).
+touches to the end, from every assessment (read once, in one pass).
 """
 
 from __future__ import annotations
@@ -17,63 +17,69 @@ from __future__ import annotations
 from datetime import date
 
 import polars as pl
-from sqlalchemy import Connection, delete, func, select
+from sqlalchemy import Connection, delete, extract, select
 
 from data_access import models as m
-from data_access.aggregate_tables import RiskPresence, RiskProfileMonth
+from data_access.aggregate_tables import RiskProfileMonth
+from data_access.aggregates_risk import assessments_with_place
 from data_access.bulk import bulk_insert_tuples
 from data_access.sql import read_frame
 
 UNKNOWN_AGE = -1  # stored for a child with no birth month (shown as no age)
-LEVELS = {"district": [], "area": ["area_code"], "ward": ["ward_code"]}
+# The Services page asks for the district or an Area Committee area (a ward's profile is counted
+# from the presence table: wards would triple this table for a view no page offers).
+LEVELS = {"district": [], "area": ["area_code"]}
 COLUMNS = ["vintage", "month", "place_level", "place_code", "kind", "prev", "gender", "age",
            "ethnicity", "children"]  # fmt: skip
 
 
-def _index(label: pl.Expr) -> pl.Expr:
-    return label.str.slice(0, 4).cast(pl.Int32) * 12 + label.str.slice(5, 2).cast(pl.Int32) - 1
+def _label(index: pl.Expr) -> pl.Expr:
+    return pl.format("{}-{}", index // 12, (index % 12 + 1).cast(pl.String).str.zfill(2))
 
 
-def rebuild_profile(connection: Connection, first: date | None) -> None:
-    """Rebuild the profile rows from ``first`` (all months when None) to the last month."""
-    table, p = RiskProfileMonth.__table__, RiskPresence.__table__
+def _month_index(column: str) -> pl.Expr:
+    return pl.col(column).dt.year() * 12 + pl.col(column).dt.month() - 1
+
+
+def rebuild_profile(connection: Connection, first: date | None, covered: tuple[date, date]) -> None:
+    """Rebuild the profile rows from ``first`` (all months when None) to the last covered month.
+
+    Every assessment is read once (a child's previous month at risk may lie anywhere before),
+    expanded into the months it covers (at risk in a month when assessed by its end and not
+    closed before its start, as the presence table), and only the months from ``first`` are
+    written."""
+    table = RiskProfileMonth.__table__
     label = first.strftime("%Y-%m") if first else None
     connection.execute(delete(table).where(table.c.month >= label) if label else delete(table))
-    where = [p.c.month >= label] if label else []
-    presence = read_frame(
-        connection,
-        select(p.c.vintage, p.c.month, p.c.child_id, p.c.ward_code, p.c.area_code)
-        .where(*where).distinct(),
-        {"vintage": pl.String, "month": pl.String, "child_id": pl.Int64, "ward_code": pl.String,
-         "area_code": pl.String},
-    )  # fmt: skip
-    if presence.is_empty():
+    start, end = (mth.year * 12 + mth.month - 1 for mth in covered)
+    assessments = assessments_with_place(connection, covered[0], covered[1])
+    if assessments.is_empty():
         return
-    before = None
-    if label:  # each child's last month at risk before the rebuilt months, per ward
-        before = read_frame(
-            connection,
-            select(p.c.vintage, p.c.child_id, p.c.ward_code, p.c.area_code,
-                   func.max(p.c.month).label("last_before"))
-            .where(p.c.month < label)
-            .group_by(p.c.vintage, p.c.child_id, p.c.ward_code, p.c.area_code),
-            {"vintage": pl.String, "child_id": pl.Int64, "ward_code": pl.String,
-             "area_code": pl.String, "last_before": pl.String},
-        )  # fmt: skip
-    child = m.Child
-    children = read_frame(
-        connection,
-        select(child.id, child.sex, child.birth_month, child.ethnicity)
-        .where(child.id.in_(select(p.c.child_id).where(*where).distinct())),
-        {"child_id": pl.Int64, "gender": pl.String, "birth_month": pl.Date,
-         "ethnicity": pl.String},
+    at_risk = (
+        assessments.with_columns(
+            first_idx=pl.max_horizontal(_month_index("assessed_on"), pl.lit(start)),
+            last_idx=pl.min_horizontal(_month_index("closed_on").fill_null(end), pl.lit(end)),
+        )
+        .filter(pl.col("last_idx") >= pl.col("first_idx"))
+        .select("vintage", "child_id", "ward_code", "area_code",
+                month=pl.int_ranges("first_idx", pl.col("last_idx") + 1))
+        .explode("month")
+        .unique()
     )  # fmt: skip
-    frames = [_level_rows(presence, before, level, places) for level, places in LEVELS.items()]
-    rows = pl.concat(frames).join(children, on="child_id")
-    idx = _index(pl.col("month"))
-    rows = rows.with_columns(
-        age=((idx // 12 - pl.col("birth_month").dt.year())
-             - ((idx % 12 + 1) < pl.col("birth_month").dt.month()).cast(pl.Int32))
+    from_idx = first.year * 12 + first.month - 1 if first else start
+    frames = [_level_rows(at_risk, level, places, from_idx) for level, places in LEVELS.items()]
+    child, ra = m.Child, m.RiskAssessment
+    children = read_frame(  # only children ever assessed; birth year and month as numbers
+        connection,
+        select(child.id, child.sex, extract("year", child.birth_month),
+               extract("month", child.birth_month), child.ethnicity)
+        .where(child.id.in_(select(ra.child_id))),
+        {"child_id": pl.Int64, "gender": pl.String, "birth_year": pl.Int64,
+         "birth_month": pl.Int64, "ethnicity": pl.String},
+    )  # fmt: skip
+    rows = pl.concat(frames).join(children, on="child_id").with_columns(
+        age=((pl.col("month") // 12 - pl.col("birth_year"))
+             - ((pl.col("month") % 12 + 1) < pl.col("birth_month")).cast(pl.Int64))
         .fill_null(UNKNOWN_AGE).cast(pl.Int64),
     )  # fmt: skip
     keys = ["vintage", "month", "place_level", "place_code", "gender", "age", "ethnicity"]
@@ -83,35 +89,32 @@ def rebuild_profile(connection: Connection, first: date | None) -> None:
         .with_columns(kind=pl.lit("present"), prev=pl.lit(""))
     )
     entries = (
-        rows.filter(pl.col("prev").is_null() | (_index(pl.col("prev")) != idx - 1))
-        .with_columns(pl.col("prev").fill_null(""))
+        rows.filter(pl.col("prev").is_null() | (pl.col("prev") != pl.col("month") - 1))
+        .with_columns(prev=pl.when(pl.col("prev").is_null()).then(pl.lit(""))
+                      .otherwise(_label(pl.col("prev"))))
         .group_by([*keys, "prev"])
         .agg(pl.len().alias("children"))
         .with_columns(kind=pl.lit("entry"))
+    )  # fmt: skip
+    both = (
+        pl.concat([present.select(COLUMNS), entries.select(COLUMNS)])
+        .with_columns(month=_label(pl.col("month")))
+        .sort(COLUMNS[:9])  # the primary key's order: appended, not scattered, in the b-tree
     )
-    both = pl.concat([present.select(COLUMNS), entries.select(COLUMNS)])
     bulk_insert_tuples(connection, table, COLUMNS, both.rows())
 
 
 def _level_rows(
-    presence: pl.DataFrame, before: pl.DataFrame | None, level: str, places: list[str]
+    at_risk: pl.DataFrame, level: str, places: list[str], from_idx: int
 ) -> pl.DataFrame:
-    """Each child at risk in each month and place of ``level``, with its previous month at risk
-    in that place (null if none)."""
+    """Each child at risk in each month (index) and place of ``level`` from ``from_idx``, with
+    its previous month at risk in that place (null if none)."""
     keys = ["vintage", "child_id", *places]
-    frame = (
-        presence.select("vintage", "month", "child_id", *places)
-        .unique()
-        .sort([*keys, "month"])
-        .with_columns(prev=pl.col("month").shift(1).over(keys))
-    )
-    if before is not None:
-        last = before.group_by(keys).agg(pl.col("last_before").max())
-        frame = frame.join(last, on=keys, how="left").with_columns(
-            pl.coalesce("prev", "last_before").alias("prev")
-        )
+    frame = at_risk.select(*keys, "month").unique().sort([*keys, "month"])
+    same = pl.all_horizontal(pl.col(k) == pl.col(k).shift(1) for k in keys)
+    frame = frame.with_columns(prev=pl.when(same).then(pl.col("month").shift(1)))
     code = pl.col(places[0]) if places else pl.lit("")
-    return frame.select(
+    return frame.filter(pl.col("month") >= from_idx).select(
         "vintage", "month", "child_id", "prev",
         pl.lit(level).alias("place_level"), code.alias("place_code"),
     )  # fmt: skip

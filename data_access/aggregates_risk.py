@@ -29,7 +29,7 @@ def _index(column: str) -> pl.Expr:
     return pl.col(column).dt.year() * 12 + pl.col(column).dt.month() - 1
 
 
-def _assessments(connection: Connection, first: date, last: date) -> pl.DataFrame:
+def assessments_with_place(connection: Connection, first: date, last: date) -> pl.DataFrame:
     """Every assessment overlapping the months, once per vintage, with its place."""
     ra, lookup, ward = m.RiskAssessment, m.AreaLookup, m.Ward
     statement = (
@@ -50,7 +50,7 @@ def _assessments(connection: Connection, first: date, last: date) -> pl.DataFram
 def rebuild_risk(connection: Connection, months: list[date]) -> None:
     """Presence, month-end cohort counts and counts by exploitation type for ``months``."""
     wanted = [mth.year * 12 + mth.month - 1 for mth in months]
-    frame = _assessments(connection, months[0], months[-1])
+    frame = assessments_with_place(connection, months[0], months[-1])
     if frame.is_empty():
         return
     expanded = (
