@@ -252,7 +252,8 @@ def shape_choropleth(
         if code in hidden:
             continue
         x, y = _xy(_rings(geometries[code]))
-        fig.add_scatter(x=x, y=y, fill="toself", fillcolor=colours[code], mode="lines",
+        fill = colours[code].replace("rgb(", "rgba(").replace(")", ", 0.9)")  # as the tile map
+        fig.add_scatter(x=x, y=y, fill="toself", fillcolor=fill, mode="lines",
                         line={"color": "white", "width": 1}, hoverinfo="skip",
                         name=rows[code]["name"])  # fmt: skip
     if outline is not None:

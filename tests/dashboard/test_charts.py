@@ -122,8 +122,8 @@ def test_shape_choropleth_colours_hatches_and_makes_every_ward_clickable():
     hatched = next(t for t in fig.data if t.name == "Number hidden")
     assert hatched.fillpattern.shape == "/" and hatched.fillcolor == charts.HIDDEN_FILL
     fills = {t.name: t.fillcolor for t in fig.data if t.fill == "toself"}
-    assert fills["ward 29"] == "rgb(18, 67, 109)"  # the top of theme.MAP_SCALE
-    assert fills["ward 0"] == "rgb(232, 241, 250)"  # zero: its bottom
+    assert fills["ward 29"] == "rgba(18, 67, 109, 0.9)"  # the top of theme.MAP_SCALE
+    assert fills["ward 0"] == "rgba(232, 241, 250, 0.9)"  # zero: its bottom
     colour_key = fig.data[-1]
     assert colour_key.marker.showscale and colour_key.marker.cmax == 29
     assert any("Hatched grey" in (a.text or "") for a in fig.layout.annotations)
