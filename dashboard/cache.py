@@ -16,6 +16,7 @@ import polars as pl
 import streamlit as st
 
 from dashboard import charts, live, map_charts
+from dashboard.basemap import PLAIN as PLAIN_BASEMAP
 from dashboard.charts import ChartContext
 from data_access import audit, mace, protected, queries, users
 from data_access.access import authorise_audit
@@ -327,12 +328,11 @@ def map_figure(
     hidden_codes: frozenset[str],
 ):  # noqa: ANN201 - a Plotly figure
     """The map's choropleth for its inputs: the layer cut to the areas shown (the rest grey
-    around an Area Committee), the area outline and the hatching of hidden areas, built once."""
-    view = (
-        boundaries.view_of("ward", vintage, area_wards)
-        if area_wards
-        else boundaries.view_of(geography, vintage)
-    )
+    around an Area Committee), the area outline and the hatching of hidden areas, built once.
+
+    On the plain background the areas are drawn as SVG shapes (``map_charts.shape_choropleth``):
+    the browser rebuilds a chart whenever its figure changes, and a tile map costs it a new WebGL
+    context each time. The street map needs the tiles, so it stays a tile map."""
     layer, shown_codes = layer_geojson(geography, vintage), set(codes)
     shown = {"type": "FeatureCollection",
              "features": [f for f in layer["features"] if f["id"] in shown_codes]}  # fmt: skip
@@ -340,9 +340,25 @@ def map_figure(
     if area_wards:
         context_layer = {"type": "FeatureCollection",
                          "features": [f for f in layer["features"] if f["id"] not in shown_codes]}  # fmt: skip
+    outline = area_outline("ward", area_wards, vintage) if area_wards else None
+    if basemap == PLAIN_BASEMAP:
+        return map_charts.shape_choropleth(
+            shown,
+            table,
+            title,
+            unit,
+            chart_context(),
+            outline=outline,
+            context_geojson=context_layer,
+        )
+    view = (
+        boundaries.view_of("ward", vintage, area_wards)
+        if area_wards
+        else boundaries.view_of(geography, vintage)
+    )
     return map_charts.choropleth(
         shown, table, title, unit, chart_context(), view.center, view.zoom, map_style=basemap,
-        outline=area_outline("ward", area_wards, vintage) if area_wards else None,
+        outline=outline,
         context_geojson=context_layer,
         hidden_hatch=hatch(geography, hidden_codes, vintage) if hidden_codes else None,
     )  # fmt: skip

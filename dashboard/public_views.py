@@ -41,7 +41,6 @@ from domain.release_space import (
 from domain.roles import RoleScope
 from domain.services import SERVICE_SHORT
 from domain.vocab import EXPLOITATION_TYPES, PLACEMENT_TYPES, RISK_LEVELS
-from geo import boundaries
 
 FLOW = ("referrals", "missing_episodes", "missing_children")
 
@@ -264,7 +263,6 @@ def map_view(role: RoleScope) -> None:
     values = cells.select(pl.col("geography_code").alias("code"), "value",
                           pl.col("value").is_null().alias("suppressed"))  # fmt: skip
     table = map_table(values, names)
-    hidden = frozenset(table.filter(pl.col("suppressed"))["code"].to_list())
     area_frame = release_cache.cells(
         role, measure, [("area", role.area_code), ("district", DISTRICT_CODE)], span
     )
@@ -272,14 +270,12 @@ def map_view(role: RoleScope) -> None:
     title = f"{spec.label} by ward, {area_name}, {period.label()}"
     codes = frozenset(names)
     layer = cache.layer_geojson("ward")
-    view = boundaries.view_of("ward", "2004", codes)
-    figure = map_charts.choropleth(
+    figure = map_charts.shape_choropleth(
         {"type": "FeatureCollection", "features": [f for f in layer["features"] if f["id"] in codes]},
-        table, title, spec.unit.capitalize(), cache.chart_context(), view.center, view.zoom,
+        table, title, spec.unit.capitalize(), cache.chart_context(),
         outline=cache.area_outline("ward", codes, "2004"),
         context_geojson={"type": "FeatureCollection",
                          "features": [f for f in layer["features"] if f["id"] not in codes]},
-        hidden_hatch=cache.hatch("ward", hidden, "2004") if hidden else None,
     )  # fmt: skip
     summary = ranked_summary(
         title, list(zip(table["name"].to_list(), table["value"].to_list(), strict=True)), spec.unit

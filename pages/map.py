@@ -5,7 +5,7 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
-from dashboard import basemap, cache, public_views, ui, url_state
+from dashboard import basemap, cache, map_charts, public_views, ui, url_state
 from dashboard.tables import suppressed_series_table
 from data_access.sql import Scope
 from domain.chart_text import ranked_summary
@@ -181,8 +181,9 @@ st.caption(
     + ("Grey areas lie outside the chosen Area Committee area, outlined in black." if area else "")
 )
 
-points = (event.selection.points if event and event.selection else []) or []
-clicked = points[0].get("location") if points else None
+clicked = map_charts.clicked_area(
+    (event.selection.points if event and event.selection else []) or []
+)
 # The last action wins: a new click on the map moves the picker to that area; picking in the
 # box after a click shows the picked area (the old click no longer counts).
 if clicked != st.session_state.get("map-last-click"):

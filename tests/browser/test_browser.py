@@ -115,10 +115,11 @@ def test_page_draws_without_errors(server, browser, name):
     min_charts = {"overview": 1, "map": 1, "trends": 3, "objectives": 1}[name]
     page = open_and_wait(browser, f"{server}/{PAGES[name]}", min_charts)
     try:
-        if name == "map":
-            page.wait_for_selector("canvas.maplibregl-canvas", timeout=60_000)
-            canvas = page.locator("canvas.maplibregl-canvas").first.bounding_box()
-            assert canvas and canvas["width"] > 300 and canvas["height"] > 300
+        if name == "map":  # the plain background: each ward a filled SVG shape
+            plot = page.locator(".js-plotly-plot .nsewdrag").first.bounding_box()
+            assert plot and plot["width"] > 300 and plot["height"] > 300
+            fills = page.locator(".js-plotly-plot .scatterlayer path.js-fill").count()
+            assert fills >= 30, fills
         assert page.locator("[data-testid='stException']").count() == 0
         body = page.inner_text("body")
         assert "Traceback" not in body
@@ -137,15 +138,22 @@ def test_page_draws_without_errors(server, browser, name):
 def test_clicking_a_ward_on_the_map_shows_its_trend(server, browser):
     page = open_and_wait(browser, f"{server}/map", 1)
     try:
-        page.wait_for_selector("canvas.maplibregl-canvas", timeout=60_000)
-        box = page.locator("canvas.maplibregl-canvas").first.bounding_box()
+        box = page.locator(".js-plotly-plot .nsewdrag").first.bounding_box()
+        page.mouse.move(box["x"] + box["width"] * 0.62, box["y"] + box["height"] * 0.7)
+        page.wait_for_selector(".js-plotly-plot .hoverlayer .hovertext", timeout=10_000)
+        ward = page.locator(
+            ".js-plotly-plot .hoverlayer .hovertext tspan.line"
+        ).first.text_content()
         page.mouse.click(box["x"] + box["width"] * 0.62, box["y"] + box["height"] * 0.7)
+        # The trend of the ward under the mouse (its chart's text alternative names it).
         page.wait_for_function(
-            "document.querySelectorAll('.js-plotly-plot .main-svg').length >= 3"
-            " && document.body.innerText.includes('last 24 months')",
+            "w => [...document.querySelectorAll('[data-testid=stPlotlyChart]')]"
+            ".some(e => (e.getAttribute('aria-label') || '').includes(`each month in ${w} (`))",
+            arg=ward,
             timeout=60_000,
         )
         assert page.locator("[data-testid='stException']").count() == 0
+        assert page.locator(".js-plotly-plot .main-svg").count() >= 3
         page.wait_for_timeout(1000)
         page.screenshot(path=str(ARTIFACTS / "browser-map-selected.png"), full_page=True)
     finally:

@@ -152,10 +152,9 @@ def test_a_role_change_resets_filters_the_new_role_may_not_hold(server, desk):
 
 def test_on_the_map_the_last_action_wins(server, desk):
     load(desk, f"{server}/map?as=mace", 1)
-    desk.wait_for_selector("canvas.maplibregl-canvas", timeout=60_000)
-    canvas = desk.locator("canvas.maplibregl-canvas").first
-    canvas.scroll_into_view_if_needed()
-    box = canvas.bounding_box()
+    plot = desk.locator(".js-plotly-plot .nsewdrag").first
+    plot.scroll_into_view_if_needed()
+    box = plot.bounding_box()
     desk.mouse.click(box["x"] + box["width"] * 0.62, box["y"] + box["height"] * 0.55)
     desk.wait_for_function(
         "() => document.querySelectorAll('.js-plotly-plot .main-svg').length >= 3", timeout=60_000
@@ -181,7 +180,7 @@ def test_street_map_offline_says_so_and_draws_the_plain_map(server, desk):
     desk.requests.clear()
     load(desk, f"{server}/map?as=mace&background=carto-positron", 1)
     assert "The street map cannot be reached" in desk.inner_text("body")
-    desk.wait_for_selector("canvas.maplibregl-canvas", timeout=60_000)
+    desk.wait_for_selector(".js-plotly-plot .scatterlayer path.js-fill", timeout=60_000)
     assert not [u for u in desk.requests if "cartocdn" in u or "openmaptiles" in u]
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 import polars as pl
+import shapely
 
 from dashboard import charts, map_charts, theme
 from domain.vocab import RISK_LEVELS
@@ -92,3 +93,68 @@ def test_choropleth_draws_offline_with_name_code_value_and_rank_on_hover():
     for token in ("customdata[0]", "ONS code", "%{location}", "customdata[1]", "of 30"):
         assert token in trace.hovertemplate
     assert fig.layout.title.text == "Referrals by ward"
+
+
+def test_shape_choropleth_colours_hatches_and_makes_every_ward_clickable():
+    geojson = boundaries.geojson("ward")
+    codes = [f["id"] for f in geojson["features"]]
+    table = pl.DataFrame(
+        {"code": codes, "name": [f"ward {i}" for i in range(30)], "value": list(range(30)),
+         "rank": list(range(30, 0, -1)), "suppressed": [i == 3 for i in range(30)]}
+    )  # fmt: skip
+    fig = map_charts.shape_choropleth(geojson, table, "Referrals by ward", "Referrals", CONTEXT)
+    assert not fig.layout.xaxis.visible and fig.layout.yaxis.scaleanchor == "x"
+    assert fig.layout.clickmode == "event+select"
+    targets = {t.meta[1]: t for t in fig.data if t.customdata is not None}
+    assert set(targets) == set(codes)
+    shapes = {f["id"]: shapely.geometry.shape(f["geometry"]) for f in geojson["features"]}
+    for code, trace in targets.items():  # a click anywhere in a ward lands on its own points
+        assert set(trace.customdata) == {code}
+        assert len(trace.x) >= 3
+        points = zip(trace.x, trace.y, strict=True)  # (rounded to a metre)
+        assert all(shapes[code].distance(shapely.Point(x, y)) < 2e-5 for x, y in points)
+    shown = targets[codes[29]]
+    for token in ("%{meta[0]}", "ONS code", "%{meta[1]}", "%{meta[2]:,}", "%{meta[3]}", "of 29"):
+        assert token in shown.hovertemplate
+    assert list(shown.meta) == ["ward 29", codes[29], 29, 1]
+    hidden = targets[codes[3]]
+    assert hidden.meta[2] is None and "c (hidden" in hidden.hovertemplate
+    hatched = next(t for t in fig.data if t.name == "Number hidden")
+    assert hatched.fillpattern.shape == "/" and hatched.fillcolor == charts.HIDDEN_FILL
+    fills = {t.name: t.fillcolor for t in fig.data if t.fill == "toself"}
+    assert fills["ward 29"] == "rgba(18, 67, 109, 0.9)"  # the top of theme.MAP_SCALE
+    assert fills["ward 0"] == "rgba(232, 241, 250, 0.9)"  # zero: its bottom
+    colour_key = fig.data[-1]
+    assert colour_key.marker.showscale and colour_key.marker.cmax == 29
+    assert any("Hatched grey" in (a.text or "") for a in fig.layout.annotations)
+
+
+def test_shape_choropleth_greys_the_rest_and_outlines_the_area():
+    geojson = boundaries.geojson("ward")
+    south = [f for f in geojson["features"] if f["properties"]["area"] == "SOUTH"]
+    rest = [f for f in geojson["features"] if f["properties"]["area"] != "SOUTH"]
+    table = pl.DataFrame(
+        {"code": [f["id"] for f in south], "name": [f["properties"]["name"] for f in south],
+         "value": [5] * len(south), "rank": [1] * len(south)}
+    )  # fmt: skip
+    codes = frozenset(table["code"].to_list())
+    fig = map_charts.shape_choropleth(
+        {"type": "FeatureCollection", "features": south}, table, "Referrals", "Referrals", CONTEXT,
+        outline=boundaries.outline("ward", codes),
+        context_geojson={"type": "FeatureCollection", "features": rest},
+    )  # fmt: skip
+    assert fig.data[0].name == "Rest of district" and fig.data[0].hoverinfo == "skip"
+    assert fig.data[0].fillcolor == theme.CONTEXT_GREY
+    outline = next(t for t in fig.data if t.name == "Area outline")
+    assert outline.line.width == 4 and len(outline.x) > 10
+    assert {t.meta[1] for t in fig.data if t.customdata is not None} == codes
+    west, east = fig.layout.xaxis.range  # zoomed to the area, not the district
+    assert east - west < 0.3
+    assert not any("Hatched grey" in (a.text or "") for a in fig.layout.annotations)
+
+
+def test_clicked_area_reads_a_shape_or_a_tile_map_point():
+    assert map_charts.clicked_area([]) is None
+    assert map_charts.clicked_area([{"customdata": "E05001341", "x": -1.8}]) == "E05001341"
+    assert map_charts.clicked_area([{"location": "BD21", "customdata": ["Keighley", 3]}]) == "BD21"
+    assert map_charts.clicked_area([{"customdata": ["a", 1]}]) is None

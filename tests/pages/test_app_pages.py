@@ -65,16 +65,35 @@ def test_overview_for_an_area_and_an_earlier_month(app_env, demo_engine):
     assert "Bradford South" in at.subheader[0].value
 
 
+def map_areas(spec: dict) -> dict[str, object]:
+    """Area code → value on a plain-background map (SVG shapes): each area's click points carry
+    its code as customdata and [name, code, value, rank] as meta."""
+    return {t["meta"][1]: t["meta"][2] for t in spec["data"] if "meta" in t and "customdata" in t}
+
+
 def test_map_by_ward_shows_thirty_wards_and_a_ranked_table(app_env):
     at = open_page("pages/map.py")
     spec = plotly_specs(at)[0]
-    trace = spec["data"][-1]
-    assert trace["type"] == "choroplethmap"
-    assert len(trace["locations"]) == 30
-    assert spec["layout"]["map"]["style"] == "white-bg"
+    areas = map_areas(spec)
+    assert len(areas) == 30
+    assert "map" not in spec["layout"]  # the plain background: shapes on hidden axes, no tiles
+    assert spec["layout"]["xaxis"]["visible"] is False
+    for trace in spec["data"]:
+        if "meta" in trace:  # every click point names its own ward
+            assert set(trace["customdata"]) == {trace["meta"][1]}
     table = at.dataframe[0].value
     assert len(table) == 30
     assert list(table["Rank"])[0] == 1
+    assert dict(zip(table["ONS code"], table["Value"], strict=True)) == areas
+
+
+def test_map_on_the_street_background_stays_a_tile_map(app_env, monkeypatch):
+    monkeypatch.setattr("dashboard.basemap.street_map_reachable", lambda url: True)
+    at = open_page("pages/map.py", {"map-basemap": "carto-positron"})
+    spec = plotly_specs(at)[0]
+    assert spec["data"][-1]["type"] == "choroplethmap"
+    assert len(spec["data"][-1]["locations"]) == 30
+    assert spec["layout"]["map"]["style"] == "carto-positron"
 
 
 def test_map_by_district_for_a_range_in_one_area_with_a_trend(app_env):
@@ -90,10 +109,12 @@ def test_map_by_district_for_a_range_in_one_area_with_a_trend(app_env):
     )
     specs = plotly_specs(at)
     map_spec = specs[0]
-    shown = map_spec["data"][-1]["locations"]
+    shown = map_areas(map_spec)
     assert "BD21" in shown and "BD3" not in shown  # Keighley's districts, not the city's
     assert map_spec["data"][0]["hoverinfo"] == "skip"  # the greyed rest of the district
-    assert map_spec["layout"]["map"]["layers"]  # the area outline
+    assert map_spec["data"][0]["fillcolor"] == "#D9D9D9"
+    outline = [t for t in map_spec["data"] if t.get("name") == "Area outline"]
+    assert outline and outline[0]["line"]["width"] == 4  # the area outline
     assert len(specs) == 2
     assert "BD21" in specs[1]["layout"]["title"]["text"]
 
@@ -106,7 +127,8 @@ def test_map_children_at_risk_for_one_level(app_env, demo_engine):
             c, Scope(month, month), "children_at_risk", "ward", "significant"
         )
     spec = plotly_specs(at)[0]
-    shown = dict(zip(spec["data"][-1]["locations"], spec["data"][-1]["z"], strict=True))
+    shown = map_areas(spec)
+    assert shown
     for code, value in frame.iter_rows():
         assert shown[code] == value
 

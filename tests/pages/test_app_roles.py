@@ -81,6 +81,10 @@ def visible_counts(at: AppTest) -> list[int]:
             name = trace.get("name") or ""
             if "average" in name or trace.get("hoverinfo") == "skip":
                 continue
+            if "meta" in trace and "customdata" in trace:  # a shape map's area: x and y are
+                value = trace["meta"][2]  # places, its count is in meta (None when hidden)
+                found.extend([int(value)] if isinstance(value, (int, float)) else [])
+                continue
             key = "z" if trace["type"] == "choroplethmap" else "y"
             if trace["type"] == "choroplethmap" and name == "Number hidden":
                 continue

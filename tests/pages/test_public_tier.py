@@ -78,6 +78,10 @@ def page_numbers(at: AppTest, notes: bool = True) -> list[int]:
                 continue
             if trace.get("fill") == "toself":  # a ward's outline: coordinates, not counts
                 continue
+            if "meta" in trace and "customdata" in trace:  # a shape map's area: x and y are
+                value = trace["meta"][2]  # places, its count is in meta (None when hidden)
+                found += [int(value)] if isinstance(value, (int, float)) else []
+                continue
             key = "z" if trace["type"] == "choroplethmap" else "y"
             found += [int(v) for v in trace.get(key) or [] if isinstance(v, (int, float))]
     return found
