@@ -85,4 +85,7 @@ def test_the_map_offers_the_new_vintage(store, monkeypatch):
     assert not at.exception, [e.value for e in at.exception]
     assert at.selectbox(key="map-vintage").options == ["2004", "2004b"]
     spec = json.loads(at.get("plotly_chart")[0].proto.spec)
-    assert len(spec["data"][-1]["locations"]) == 30
+    areas = {
+        trace["meta"][1] for trace in spec["data"] if "meta" in trace and "customdata" in trace
+    }
+    assert len(areas) == 30  # every ward of the new vintage drawn as its own shape
