@@ -24,6 +24,7 @@ from data_access.aggregate_tables import RiskProfileMonth
 from data_access.aggregates_risk import assessments_with_place
 from data_access.bulk import bulk_insert_tuples
 from data_access.sql import read_frame
+from domain.frames import month_index, month_label
 
 UNKNOWN_AGE = -1  # stored for a child with no birth month (shown as no age)
 # The Services page asks for the district or an Area Committee area (a ward's profile is counted
@@ -31,14 +32,6 @@ UNKNOWN_AGE = -1  # stored for a child with no birth month (shown as no age)
 LEVELS = {"district": [], "area": ["area_code"]}
 COLUMNS = ["vintage", "month", "place_level", "place_code", "kind", "prev", "gender", "age",
            "ethnicity", "children"]  # fmt: skip
-
-
-def _label(index: pl.Expr) -> pl.Expr:
-    return pl.format("{}-{}", index // 12, (index % 12 + 1).cast(pl.String).str.zfill(2))
-
-
-def _month_index(column: str) -> pl.Expr:
-    return pl.col(column).dt.year() * 12 + pl.col(column).dt.month() - 1
 
 
 def rebuild_profile(connection: Connection, first: date | None, covered: tuple[date, date]) -> None:
@@ -57,8 +50,8 @@ def rebuild_profile(connection: Connection, first: date | None, covered: tuple[d
         return
     at_risk = (
         assessments.with_columns(
-            first_idx=pl.max_horizontal(_month_index("assessed_on"), pl.lit(start)),
-            last_idx=pl.min_horizontal(_month_index("closed_on").fill_null(end), pl.lit(end)),
+            first_idx=pl.max_horizontal(month_index("assessed_on"), pl.lit(start)),
+            last_idx=pl.min_horizontal(month_index("closed_on").fill_null(end), pl.lit(end)),
         )
         .filter(pl.col("last_idx") >= pl.col("first_idx"))
         .select("vintage", "child_id", "ward_code", "area_code",
@@ -91,14 +84,14 @@ def rebuild_profile(connection: Connection, first: date | None, covered: tuple[d
     entries = (
         rows.filter(pl.col("prev").is_null() | (pl.col("prev") != pl.col("month") - 1))
         .with_columns(prev=pl.when(pl.col("prev").is_null()).then(pl.lit(""))
-                      .otherwise(_label(pl.col("prev"))))
+                      .otherwise(month_label(pl.col("prev"))))
         .group_by([*keys, "prev"])
         .agg(pl.len().alias("children"))
         .with_columns(kind=pl.lit("entry"))
     )  # fmt: skip
     both = (
         pl.concat([present.select(COLUMNS), entries.select(COLUMNS)])
-        .with_columns(month=_label(pl.col("month")))
+        .with_columns(month=month_label(pl.col("month")))
         .sort(COLUMNS[:9])  # the primary key's order: appended, not scattered, in the b-tree
     )
     bulk_insert_tuples(connection, table, COLUMNS, both.rows())

@@ -19,14 +19,11 @@ from data_access import models as m
 from data_access.aggregate_tables import COUNT_TABLES, CohortTypeMonth, RiskPresence
 from data_access.bulk import bulk_insert_tuples
 from data_access.sql import read_frame
+from domain.frames import month_index, month_label
 from domain.months import month_end
 
 PRESENCE_KEYS = ["month", "vintage", "child_id", "ward_code", "postcode_district", "risk_level",
                  "area_code"]  # fmt: skip
-
-
-def _index(column: str) -> pl.Expr:
-    return pl.col(column).dt.year() * 12 + pl.col(column).dt.month() - 1
 
 
 def assessments_with_place(connection: Connection, first: date, last: date) -> pl.DataFrame:
@@ -55,8 +52,8 @@ def rebuild_risk(connection: Connection, months: list[date]) -> None:
         return
     expanded = (
         frame.with_columns(
-            first_idx=pl.max_horizontal(_index("assessed_on"), pl.lit(wanted[0])),
-            close_idx=_index("closed_on"),
+            first_idx=pl.max_horizontal(month_index("assessed_on"), pl.lit(wanted[0])),
+            close_idx=month_index("closed_on"),
         )
         .with_columns(
             last_idx=pl.min_horizontal(
@@ -69,11 +66,7 @@ def rebuild_risk(connection: Connection, months: list[date]) -> None:
         .with_columns(
             at_month_end=pl.col("close_idx").is_null()
             | (pl.col("month_idx") < pl.col("close_idx")),
-            month=pl.format(
-                "{}-{}",
-                pl.col("month_idx") // 12,
-                (pl.col("month_idx") % 12 + 1).cast(pl.String).str.zfill(2),
-            ),
+            month=month_label(pl.col("month_idx")),
         )  # fmt: skip
     )
     presence = expanded.group_by(PRESENCE_KEYS).agg(pl.col("at_month_end").max())

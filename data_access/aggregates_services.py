@@ -26,19 +26,12 @@ from data_access.aggregate_tables import (
 )
 from data_access.bulk import bulk_insert_tuples
 from data_access.sql import read_frame
+from domain.frames import month_index, month_label
 from domain.months import month_end
 from domain.services import CONFIDENTIAL
 
 DIMS = [*PLACE, *SERVICE_CASE, *SERVICE_PROFILE]
 UNPLACED = ""  # the ward and area of a case with no ward in a vintage
-
-
-def _index(column: str) -> pl.Expr:
-    return pl.col(column).dt.year() * 12 + pl.col(column).dt.month() - 1
-
-
-def _label(index: pl.Expr) -> pl.Expr:
-    return pl.format("{}-{}", index // 12, (index % 12 + 1).cast(pl.String).str.zfill(2))
 
 
 def _cases(connection: Connection, first: date, last: date) -> pl.DataFrame:
@@ -85,12 +78,14 @@ def rebuild_services(connection: Connection, months: list[date], measures: set[s
     frame = _cases(connection, months[0], months[-1])
     if frame.is_empty():
         return
-    frame = frame.with_columns(start_idx=_index("started_on"), close_idx=_index("closed_on"))
+    frame = frame.with_columns(
+        start_idx=month_index("started_on"), close_idx=month_index("closed_on")
+    )
     keys = ["vintage", "month", *DIMS]
     if "service_new" in measures:
         new = (
             frame.filter(pl.col("start_idx").is_in(wanted))
-            .with_columns(month=_label(pl.col("start_idx")))
+            .with_columns(month=month_label(pl.col("start_idx")))
             .group_by(keys)
             .agg(pl.len().alias("cases"))
         )
@@ -114,7 +109,7 @@ def _rebuild_open(connection: Connection, frame: pl.DataFrame, wanted: list[int]
         .with_columns(month_idx=pl.int_ranges("first_idx", pl.col("last_idx") + 1))
         .explode("month_idx")
         .filter(pl.col("month_idx").is_in(wanted))
-        .with_columns(month=_label(pl.col("month_idx")))
+        .with_columns(month=month_label(pl.col("month_idx")))
         .group_by([*keys, "child_id"])
         .agg(pl.len().alias("cases"))
         .with_columns(groups=pl.len().over("vintage", "month", "child_id"))

@@ -46,3 +46,14 @@ def thousands(value: pl.Expr) -> pl.Expr:
     grouped = digits.str.reverse().str.replace_all(r"(\d{3})", "$1,").str.reverse()
     grouped = grouped.str.strip_chars_start(",")
     return pl.when(value < 0).then(pl.lit("-") + grouped).otherwise(grouped)
+
+
+def month_index(column: str) -> pl.Expr:
+    """A date column as a month count (year × 12 + month − 1): months add and compare as ints,
+    so spans of months expand with ``pl.int_ranges``."""
+    return pl.col(column).dt.year() * 12 + pl.col(column).dt.month() - 1
+
+
+def month_label(index: pl.Expr) -> pl.Expr:
+    """A month count back to its ``YYYY-MM`` label."""
+    return pl.format("{}-{}", index // 12, (index % 12 + 1).cast(pl.String).str.zfill(2))

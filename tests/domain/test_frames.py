@@ -47,3 +47,14 @@ def test_no_app_code_calls_python_back_from_polars():
         if pattern.search(line)
     ]
     assert offenders == []
+
+
+def test_month_index_and_label_round_trip():
+    from datetime import date
+
+    from domain.frames import month_index, month_label
+
+    frame = pl.DataFrame({"day": [date(2019, 1, 31), date(2026, 12, 1), None]})
+    out = frame.select(i=month_index("day")).with_columns(label=month_label(pl.col("i")))
+    assert out["i"].to_list() == [2019 * 12, 2026 * 12 + 11, None]
+    assert out["label"].to_list() == ["2019-01", "2026-12", None]
