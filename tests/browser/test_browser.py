@@ -259,6 +259,14 @@ def test_page_views_and_downloads_are_audited(server, browser, browser_db_url):
     page = open_and_wait(browser, server, 1)
     try:
         go_to(page, "Trends")
+        # The Overview's own "Show the numbers" sections linger until the Trends run ends: wait
+        # for it, or the click can open a section that is about to be removed (seen in CI).
+        page.wait_for_function(
+            "() => !document.querySelector('[data-testid=stStatusWidget]')"
+            " && document.querySelectorAll('.js-plotly-plot .main-svg').length >= 3",
+            timeout=60_000,
+        )  # fmt: skip
+        page.wait_for_timeout(1000)
         page.get_by_text("Show the numbers behind this chart").first.click()
         with page.expect_download() as download:
             page.get_by_role("button", name="Download these numbers (CSV)").first.click()
