@@ -13,6 +13,7 @@ from tests.browser.test_browser import (  # noqa: F401 - fixtures shared with th
     browser,
     browser_db_url,
     choose_role,
+    download_first_numbers,
     go_to,
     open_and_wait,
     server,
@@ -28,11 +29,9 @@ def test_an_area_committee_download_says_what_it_is_and_is_audited(server, brows
     try:
         choose_role(page, "Area Committee: Bradford South")
         go_to(page, "Trends")
-        page.get_by_text("Show the numbers behind this chart").first.click()
-        with page.expect_download() as download:
-            page.get_by_role("button", name="Download these numbers (CSV)").first.click()
-        name = download.value.suggested_filename
-        text = Path(download.value.path()).read_text(encoding="utf-8-sig")
+        download = download_first_numbers(page)
+        name = download.suggested_filename
+        text = Path(download.path()).read_text(encoding="utf-8-sig")
         page.wait_for_timeout(1500)
         # Streamlit's own "Download as CSV" on tables is switched off (client.disableDataExport).
         page.locator("[data-testid='stDataFrame']").first.hover()
