@@ -74,6 +74,7 @@ url_state.begin()
 viewer = current_viewer()
 url_state.set_role(viewer.audit_role)
 st.session_state[ui.VIEWER_KEY] = viewer
+ui.all_numbers_toggle()
 # Only the role's pages are registered, so any other page cannot be opened by URL either.
 page = st.navigation([ALL_PAGES[name] for name in viewer.scope.pages()])
 st.set_page_config(page_title=f"{page.title} · Bradford child exploitation dashboard")

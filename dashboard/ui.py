@@ -37,6 +37,8 @@ VIEWER_KEY = "_viewer"
 LAST_PAGE_KEY = "_audit_last_page"
 LAST_ROLE_KEY = "_audit_last_role"
 LAST_FILTERS_KEY = "_audit_last_filters"
+ALL_NUMBERS_KEY = "show_all_numbers"
+NUMBERS_LABEL = "Show the numbers behind this chart"
 
 
 def viewer() -> Viewer:
@@ -266,11 +268,28 @@ def chart_with_numbers(
     chart(figure, key, summary or describe(figure, table), height=height)
     if not numbers:
         return
-    with st.expander("Show the numbers behind this chart"):
+    open_all = bool(st.session_state.get(ALL_NUMBERS_KEY))
+    # The section is drawn empty until it is opened (a rerun): a page of charts then sends no
+    # tables on its first draw, which took a fifth off the Trends and Map cold load in Chromium.
+    section = st.expander(NUMBERS_LABEL, expanded=open_all, key=f"{key}-numbers",
+                          on_change="rerun")  # fmt: skip
+    if not (section.open or open_all):
+        return
+    with section:
         st.dataframe(table, hide_index=True)
         title = figure.layout.title.text or file_stem.replace("-", " ").capitalize()
         download_table(table, title.replace("<br>", " "), file_stem, key, area_code=area_code,
                        period=period, filters=filters, label="Download these numbers (CSV)")  # fmt: skip
+
+
+def all_numbers_toggle() -> None:
+    """A sidebar switch that opens every chart's table of numbers at once: for someone who reads
+    tables rather than charts (a screen reader, a councillor checking a figure)."""
+    st.sidebar.toggle(
+        "Show the numbers under every chart",
+        key=ALL_NUMBERS_KEY,
+        help="Opens the table behind each chart on every page, with its CSV download.",
+    )
 
 
 def describe(figure: go.Figure, table: pl.DataFrame) -> str:

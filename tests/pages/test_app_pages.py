@@ -8,6 +8,7 @@ from datetime import date
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from dashboard.ui import ALL_NUMBERS_KEY
 from data_access import queries
 from data_access.sql import Scope
 from tests.conftest import REPO_ROOT
@@ -141,6 +142,7 @@ def test_trends_for_a_ward_and_a_short_range(app_env):
             "trends-ward": "E05001359",
             "trends-range": (date(2020, 1, 1), date(2021, 6, 1)),
             "trends-topic": "all",
+            ALL_NUMBERS_KEY: True,
         },
     )
     specs = plotly_specs(at)
@@ -175,3 +177,32 @@ def test_objectives_cards_and_filtered_table(app_env):
     assert {status.split(",")[0] for status in table["Status"]} == {"■ Off track"}
     assert len(at.get("plotly_chart")) == 1
     assert sum("Identify and understand" in m.value for m in at.markdown) == 1
+
+
+def test_numbers_sections_are_drawn_when_opened_and_the_switch_opens_them_all(app_env):
+    """A page of charts sends no tables on its first draw; a section opened (a rerun) shows its
+    table and CSV download, and the sidebar switch opens every one."""
+    at = open_page("pages/trends.py")
+    sections = [e for e in at.expander if e.label == "Show the numbers behind this chart"]
+    assert len(sections) == len(at.get("plotly_chart")) == 3
+    assert not at.dataframe and not at.get("download_button")
+
+    at.session_state["trends-missing-placement-numbers"] = True  # as a click on the first
+    at.run()
+    labels = [button.proto.label for button in at.get("download_button")]
+    assert labels == ["Download these numbers (CSV)"] and len(at.dataframe) == 1
+    assert "Living at home" in at.dataframe[0].value.columns
+
+    at.session_state[ALL_NUMBERS_KEY] = True  # as the sidebar switch (tested on the Overview)
+    at.run()
+    assert len(at.dataframe) == len(at.get("download_button")) == 3
+    assert all(e.proto.expanded for e in at.expander if e.label.startswith("Show the numbers"))
+
+
+def test_the_switch_for_every_table_is_in_the_sidebar_and_off_by_default(app_env):
+    at = open_page("pages/overview.py")
+    switch = at.sidebar.toggle(key=ALL_NUMBERS_KEY)
+    assert switch.label == "Show the numbers under every chart" and switch.value is False
+    assert not at.get("download_button")
+    switch.set_value(True).run()
+    assert at.get("download_button") and at.dataframe

@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import select
 from streamlit.testing.v1 import AppTest
 
+from dashboard.ui import ALL_NUMBERS_KEY
 from data_access import audit, users
 from data_access import models as m
 from data_access.engine import make_engine
@@ -174,7 +175,7 @@ def test_area_committee_ward_trends_show_c_and_gaps(app_env):
     at = as_role(
         RoleScope("area_committee", "SOUTH"),
         "pages/trends.py",
-        {"trends-public-place": "E05001370"},
+        {"trends-public-place": "E05001370", ALL_NUMBERS_KEY: True},
     )  # fmt: skip
     tables = [frame.value for frame in at.dataframe]
     assert any((table == "c").any().any() for table in tables)

@@ -9,6 +9,7 @@ from datetime import date
 import polars as pl
 import pytest
 
+from dashboard.ui import ALL_NUMBERS_KEY
 from data_access import investigations
 from data_access.sql import Scope
 from domain.roles import RoleScope
@@ -107,6 +108,6 @@ def test_overview_headlines_and_objective_links(app_env, demo_engine):
     ids=["education", "msht-public", "disrupt-mace", "disrupt-lead"],
 )  # fmt: skip
 def test_each_table_and_chart_has_its_own_download(app_env, role, page, expected):
-    at = as_role(role, page)
+    at = as_role(role, page, {ALL_NUMBERS_KEY: True})
     labels = [button.proto.label for button in at.get("download_button")]
     assert {label: labels.count(label) for label in expected} == expected, labels

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from dashboard.ui import ALL_NUMBERS_KEY
 from domain.roles import RoleScope
 from tests.pages.test_app_roles import as_role
 
@@ -23,6 +24,6 @@ CASES = [
 
 @pytest.mark.parametrize(("role", "page", "expected"), CASES, ids=[c[1] for c in CASES])
 def test_each_table_has_its_own_download(app_env, role, page, expected):
-    at = as_role(role, page)
+    at = as_role(role, page, {ALL_NUMBERS_KEY: True})
     labels = [button.proto.label for button in at.get("download_button")]
     assert {label: labels.count(label) for label in expected} == expected, labels
