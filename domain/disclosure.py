@@ -108,19 +108,21 @@ def _extended_cells(
     frame: pl.DataFrame, dims: list[str], value: str, level_lists: list[list[str]]
 ) -> dict[Cell, int]:
     """Every interior cell (zero where absent) and every margin, in a stable order."""
-    base: dict[Cell, int] = dict.fromkeys(itertools.product(*level_lists), 0)
+    sums: dict[Cell, int] = dict.fromkeys(itertools.product(*level_lists), 0)
     for row in frame.select(*dims, value).iter_rows():
-        key = tuple(str(v) for v in row[:-1])
-        if key in base:
-            base[key] += int(row[-1] or 0)
-    cells: dict[Cell, int] = {}
-    for cell in itertools.product(*[[*levels, TOTAL] for levels in level_lists]):
-        cells[cell] = 0
-    for key, count in base.items():
-        for mask in itertools.product((False, True), repeat=len(dims)):
-            target = tuple(TOTAL if m else k for k, m in zip(key, mask, strict=True))
-            cells[target] += count
-    return cells
+        key = tuple(map(str, row[:-1]))
+        if key in sums:
+            sums[key] += int(row[-1] or 0)
+    # Margins one axis at a time (each pass sums the cells so far along one more axis): a few
+    # times quicker than adding every cell to each of its 2^d margins, the same sums.
+    for axis in range(len(dims)):
+        for key, count in list(sums.items()):
+            target = (*key[:axis], TOTAL, *key[axis + 1 :])
+            sums[target] = sums.get(target, 0) + count
+    return {
+        cell: sums.get(cell, 0)
+        for cell in itertools.product(*[[*levels, TOTAL] for levels in level_lists])
+    }
 
 
 def _lines(level_lists: list[list[str]]) -> list[tuple[list[Cell], Cell]]:

@@ -167,3 +167,36 @@ def test_two_way_exposure_by_bridges_equals_the_null_space(rows, columns, seed, 
     if hidden:
         expected = _exposed_by_null_space(hidden, _lines(levels))
         assert _exposed_in_two_way(hidden) == sorted(expected)
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    sizes=st.lists(st.integers(0, 4), min_size=1, max_size=3),
+    seed=st.integers(0, 2**32 - 1),
+    extra=st.booleans(),
+)
+def test_margins_are_the_sums_of_their_interior_cells_in_product_order(sizes, seed, extra):
+    """Every cell of the open table, margins included, equals the brute-force sum of the rows it
+    covers (a Total level matches any level); rows outside the levels, repeats and nulls too."""
+    rng = np.random.default_rng(seed)
+    dims = [f"d{i}" for i in range(len(sizes))]
+    levels = [[f"l{j}" for j in range(n)] for n in sizes]
+    raw = [
+        (*key, None if rng.random() < 0.1 else int(rng.integers(0, 30)))
+        for key in itertools.product(*[[*lv, "other"] if extra else lv for lv in levels])
+        for _ in range(int(rng.integers(0, 3)))
+    ]
+    frame = pl.DataFrame(raw, schema={**{d: pl.String for d in dims}, "n": pl.Int64}, orient="row")
+    result = suppress(frame, dims, "n", OPEN, levels=dict(zip(dims, levels, strict=True)))
+    expected_order = list(itertools.product(*[[*lv, TOTAL] for lv in levels]))
+    assert [tuple(r[: len(dims)]) for r in result.iter_rows()] == expected_order
+    for *cell, n, hidden, _ in result.iter_rows():
+        covered = sum(
+            (row[-1] or 0)
+            for row in raw
+            if all(
+                c == TOTAL and k in lv or c == k
+                for c, k, lv in zip(cell, row, levels, strict=False)
+            )
+        )
+        assert (n, hidden) == (covered, False)
