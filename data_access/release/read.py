@@ -32,6 +32,7 @@ CELL_SCHEMA = {
     "status": pl.String,
 }
 CELL_KEYS = ("geography_level", "geography_code", "period_start", "period_end")
+CELL_KEY_POSITIONS = tuple(list(CELL_SCHEMA).index(key) for key in CELL_KEYS)
 
 
 class NotInRelease(AccessDenied):
@@ -139,10 +140,9 @@ def public_cells(
     )
     # Matched in plain Python: a few hundred cells, where frame joins cost more than the read.
     wanted = {(level, code, start, end) for level, code in places for start, end in periods}
-    positions = [list(CELL_SCHEMA).index(key) for key in CELL_KEYS]
     rows, found = [], set()
     for row in connection.execute(statement):
-        key = tuple(row[i] for i in positions)
+        key = tuple(row[i] for i in CELL_KEY_POSITIONS)
         if key in wanted:
             rows.append(tuple(row))
             found.add(key)
